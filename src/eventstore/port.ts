@@ -1,0 +1,102 @@
+/**
+ * The event store port. Semantics follow EventStoreDB everywhere: stream revisions are
+ * 0-based bigints, expected revisions are 'any' | 'no_stream' | 'stream_exists' | bigint,
+ * and a position is an opaque, adapter-specific string that sorts lexicographically in
+ * global order (never compare positions produced by different adapters).
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+/** Opaque global position; `START` sorts before every real position. */
+export type Position = string;
+export const START: Position = '';
+
+export interface EventMetadata {
+  userId?: number | null;
+  requestId?: string;
+  at: string;
+  [key: string]: unknown;
+}
+
+/** What a command hands to the store. */
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  type: Type;
+  data: Data;
+  metadata: EventMetadata;
+}
+
+/** A domain event union member as the domain sees it: `{ type, data }`. */
+export interface DomainEvent {
+  type: string;
+  data: unknown;
+}
+
+/** What the store hands back: the domain event plus where it sits in the log. */
+export type RecordedEvent<E extends DomainEvent = DomainEvent> = E & {
+  streamId: string;
+  revision: bigint;
+  position: Position;
+  metadata: EventMetadata;
+  createdAt: Date;
+};
+
+export interface AppendResult {
+  /** Revision of the last event written: pass it as the next expected revision. */
+  nextExpectedRevision: bigint;
+  /** Global position of the last event written. */
+  position: Position;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Defaults to START. */
+  fromPosition?: Position;
+  limit: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: events strictly after this position. Defaults to START. */
+  fromPosition?: Position;
+  signal: AbortSignal;
+  /** Upper bound on events per delivered batch. */
+  maxBatchSize?: number;
+}
+
+export interface EventStore {
+  readonly name: 'postgres' | 'eventstoredb';
+  append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
+  /** Events of one stream in revision order; empty for a stream that does not exist. */
+  readStream<E extends DomainEvent = DomainEvent>(
+    streamId: string,
+    options?: { fromRevision?: bigint },
+  ): Promise<RecordedEvent<E>[]>;
+  /** Events in global order, never past an event whose writer has not committed yet. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Catch-up then live subscription to the whole log, in global order. Delivers batches
+   * (what is available at once, up to maxBatchSize) so a projector can commit a batch
+   * and its checkpoint together. Ends when the signal aborts.
+   */
+  subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
+  /** Position of the newest readable event, or START for an empty log. */
+  headPosition(): Promise<Position>;
+  /** Resolves when the store answers (used by /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The one concurrency error of the port, whatever the adapter. */
+export class WrongExpectedVersionError extends Error {
+  readonly code = 'wrong_expected_version';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** Current revision of the stream, or 'no_stream' when it does not exist. */
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`Wrong expected version for stream ${streamId}: expected ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
