@@ -1,0 +1,22 @@
+import type { Knex } from 'knex';
+import * as events from './20261124_01_events.js';
+import * as projectionCheckpoints from './20261124_02_projection_checkpoints.js';
+
+/**
+ * Migrations are listed here rather than discovered on disk, so the same list works
+ * under tsx, compiled to dist/, and inside the Docker image.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '20261124_01_events': events,
+  '20261124_02_projection_checkpoints': projectionCheckpoints,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`Unknown migration ${name}`);
+    return migration;
+  },
+};

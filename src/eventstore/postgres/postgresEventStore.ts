@@ -1,0 +1,224 @@
+import pg from 'pg';
+import {
+  START,
+  WrongExpectedVersionError,
+  type AppendResult,
+  type DomainEvent,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type Position,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '../port.js';
+import { ChannelNotifier, type Logger } from '../../db/channelNotifier.js';
+import { decodePosition, encodePosition } from './positions.js';
+
+export const EVENTS_CHANNEL = 'resumate_events';
+const WRONG_EXPECTED_VERSION = 'RM409';
+const UNIQUE_VIOLATION = '23505';
+/** 'any' and 'stream_exists' race only with each other; a few re-tries always settle them. */
+const MAX_UNCONDITIONAL_RETRIES = 10;
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  poolSize?: number;
+  /** Slow poll used only when no notification arrives (e.g. the LISTEN connection is down). */
+  pollIntervalMs?: number;
+  logger?: Logger;
+}
+
+interface EventRow {
+  transaction_id: string;
+  global_position: string;
+  stream_id: string;
+  stream_revision: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  created_at: Date;
+}
+
+// Aliases shadow the columns in ORDER BY, so every ORDER BY below names `e.` explicitly.
+const SELECT_COLUMNS = `e.transaction_id::text AS transaction_id, e.global_position::text AS global_position,
+  e.stream_id, e.stream_revision::text AS stream_revision, e.type, e.data, e.metadata, e.created_at`;
+
+/**
+ * Only rows whose transaction is older than every transaction still in flight are read:
+ * a row that becomes visible later always has a larger transaction id than anything
+ * already delivered, so a catching-up reader can never skip it.
+ */
+const READ_ALL_SQL = `SELECT ${SELECT_COLUMNS} FROM events e
+  WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+    AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY e.transaction_id, e.global_position
+  LIMIT $3`;
+
+/** Committed events held back behind an open transaction: worth polling again soon. */
+const HELD_BACK_SQL = `SELECT EXISTS (SELECT 1 FROM events
+  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)) AS held_back`;
+
+const HEAD_SQL = `SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position FROM events e
+  WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`;
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    type: row.type,
+    data: row.data,
+    streamId: row.stream_id,
+    revision: BigInt(row.stream_revision),
+    position: encodePosition(row.transaction_id, row.global_position),
+    metadata: row.metadata,
+    createdAt: row.created_at,
+  };
+}
+
+function isPgError(err: unknown): err is pg.DatabaseError {
+  return err instanceof Error && typeof (err as pg.DatabaseError).code === 'string';
+}
+
+export class PostgresEventStore implements EventStore {
+  readonly name = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly notifier: ChannelNotifier;
+  private readonly pollIntervalMs: number;
+
+  private constructor(options: PostgresEventStoreOptions) {
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    this.pool.on('error', (err) => options.logger?.warn({ err: err.message }, 'idle event store connection failed'));
+    this.notifier = new ChannelNotifier(options.connectionString, EVENTS_CHANNEL, options.logger);
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+  }
+
+  static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(options);
+    await store.notifier.start();
+    return store;
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    { expectedRevision }: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const params = [
+      streamId,
+      String(expectedRevision),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+    ];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { rows } = await this.pool.query<{ next_revision: string; transaction_id: string; last_position: string }>(
+          'SELECT * FROM append_events($1, $2, $3::text[], $4::jsonb[], $5::jsonb[])',
+          params,
+        );
+        const row = rows[0]!;
+        return {
+          nextExpectedRevision: BigInt(row.next_revision),
+          position: encodePosition(row.transaction_id, row.last_position),
+        };
+      } catch (err) {
+        if (!isPgError(err)) throw err;
+        if (err.code === WRONG_EXPECTED_VERSION) {
+          throw new WrongExpectedVersionError(streamId, expectedRevision, parseActual(err.detail));
+        }
+        // Two writers that read the same current revision: the loser hits the unique key.
+        if (err.code === UNIQUE_VIOLATION && err.constraint === 'events_stream_revision_key') {
+          const unconditional = expectedRevision === 'any' || expectedRevision === 'stream_exists';
+          if (unconditional && attempt < MAX_UNCONDITIONAL_RETRIES) continue;
+          throw new WrongExpectedVersionError(streamId, expectedRevision, await this.currentRevision(streamId));
+        }
+        throw err;
+      }
+    }
+  }
+
+  async readStream<E extends DomainEvent = DomainEvent>(
+    streamId: string,
+    options: { fromRevision?: bigint } = {},
+  ): Promise<RecordedEvent<E>[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${SELECT_COLUMNS} FROM events e WHERE e.stream_id = $1 AND e.stream_revision >= $2 ORDER BY e.stream_revision`,
+      [streamId, String(options.fromRevision ?? 0n)],
+    );
+    return rows.map(toRecorded) as RecordedEvent<E>[];
+  }
+
+  async readAll({ fromPosition = START, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const from = decodePosition(fromPosition);
+    const { rows } = await this.pool.query<EventRow>(READ_ALL_SQL, [from.transactionId, from.globalPosition, limit]);
+    return rows.map(toRecorded);
+  }
+
+  async *subscribe({ fromPosition = START, signal, maxBatchSize = 500 }: SubscribeOptions): AsyncIterable<RecordedEvent[]> {
+    let position = fromPosition;
+    let backoffMs = 5;
+    while (!signal.aborted) {
+      const seen = this.notifier.currentGeneration;
+      const batch = await this.readAll({ fromPosition: position, limit: maxBatchSize });
+      if (batch.length > 0) {
+        position = batch[batch.length - 1]!.position;
+        backoffMs = 5;
+        yield batch;
+        if (batch.length === maxBatchSize) continue;
+      }
+      if (await this.hasHeldBackEvents(position)) {
+        // An older transaction is still open; the events behind it become readable when it
+        // ends, which sends no notification if it wrote no events. Poll, backing off.
+        await this.notifier.wait(seen, backoffMs, signal);
+        backoffMs = Math.min(backoffMs * 2, this.pollIntervalMs);
+      } else {
+        await this.notifier.wait(seen, this.pollIntervalMs, signal);
+      }
+    }
+  }
+
+  async headPosition(): Promise<Position> {
+    const { rows } = await this.pool.query<{ transaction_id: string; global_position: string }>(HEAD_SQL);
+    const row = rows[0];
+    return row ? encodePosition(row.transaction_id, row.global_position) : START;
+  }
+
+  /** Events after `position` up to the readable head (for lag reporting). */
+  async countAfter(position: Position): Promise<number> {
+    const from = decodePosition(position);
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
+      [from.transactionId, from.globalPosition],
+    );
+    return Number(rows[0]!.n);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.notifier.close();
+    await this.pool.end();
+  }
+
+  private async hasHeldBackEvents(position: Position): Promise<boolean> {
+    const from = decodePosition(position);
+    const { rows } = await this.pool.query<{ held_back: boolean }>(HELD_BACK_SQL, [from.transactionId, from.globalPosition]);
+    return rows[0]!.held_back;
+  }
+
+  private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
+    const { rows } = await this.pool.query<{ revision: string | null }>(
+      'SELECT max(stream_revision)::text AS revision FROM events WHERE stream_id = $1',
+      [streamId],
+    );
+    return parseActual(rows[0]?.revision ?? undefined);
+  }
+}
+
+function parseActual(detail: string | null | undefined): bigint | 'no_stream' {
+  return detail && /^\d+$/.test(detail) ? BigInt(detail) : 'no_stream';
+}

@@ -1,0 +1,16 @@
+import { createDatabase, dropDatabase, setRunDatabaseUrl } from './db.js';
+
+let created: { url: string; name: string } | undefined;
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(60_000);
+    created = await createDatabase();
+    setRunDatabaseUrl(created.url);
+  },
+  async afterAll(this: Mocha.Context) {
+    this.timeout(60_000);
+    if (created) await dropDatabase(created.name);
+    setRunDatabaseUrl(undefined);
+  },
+};
