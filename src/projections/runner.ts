@@ -1,0 +1,115 @@
+import type { Knex } from 'knex';
+import pg from 'pg';
+import { START, type EventStore, type Position } from '../eventstore/port.js';
+import type { Logger } from '../db/channelNotifier.js';
+import { contextFor, type Projection } from './projection.js';
+import { moveCheckpoint, readCheckpoints } from './checkpoints.js';
+import type { ProjectionProgress } from './progress.js';
+
+export interface RunnerDeps {
+  db: Knex;
+  store: EventStore;
+  connectionString: string;
+  progress: ProjectionProgress;
+  logger: Logger & { info(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  maxBatchSize?: number;
+  /** How often a standby instance tries to take over the read model. */
+  standbyRetryMs?: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+
+/**
+ * Keeps one read model up to date. Exactly one runner per read model is active across
+ * all processes: it holds a session advisory lock; the others stand by and take over when
+ * its connection dies. Each batch and its checkpoint commit in one transaction.
+ */
+export class ProjectionRunner {
+  private readonly controller = new AbortController();
+  private loop: Promise<void> | undefined;
+  private readonly handles: ReadonlySet<string>;
+  leading = false;
+
+  constructor(
+    readonly projection: Projection,
+    private readonly deps: RunnerDeps,
+  ) {
+    this.handles = new Set(projection.handles);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.controller.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      const lock = await this.tryLead().catch(() => undefined);
+      if (!lock) {
+        await sleep(this.deps.standbyRetryMs ?? 2000, signal);
+        continue;
+      }
+      const leadership = new AbortController();
+      const abortLeadership = () => leadership.abort();
+      signal.addEventListener('abort', abortLeadership, { once: true });
+      lock.on('error', abortLeadership);
+      lock.on('end', abortLeadership);
+      this.leading = true;
+      try {
+        await this.follow(leadership.signal);
+        failures = 0;
+      } catch (err) {
+        failures++;
+        this.deps.logger.error({ err, projection: this.projection.name }, 'projection batch failed; retrying from its checkpoint');
+        await sleep(Math.min(100 * 2 ** failures, 5000), signal);
+      } finally {
+        this.leading = false;
+        signal.removeEventListener('abort', abortLeadership);
+        await lock.end().catch(() => undefined);
+      }
+    }
+  }
+
+  private async tryLead(): Promise<pg.Client | undefined> {
+    const client = new pg.Client({ connectionString: this.deps.connectionString });
+    client.on('error', () => undefined);
+    await client.connect();
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+      `resumate:projection:${this.projection.name}`,
+    ]);
+    if (rows[0]?.locked) return client;
+    await client.end();
+    return undefined;
+  }
+
+  private async follow(signal: AbortSignal): Promise<void> {
+    const { db, store, progress } = this.deps;
+    let checkpoint: Position = (await readCheckpoints(db, [this.projection.name])).get(this.projection.name) ?? START;
+    progress.report(this.projection.name, checkpoint);
+    for await (const batch of store.subscribe({ fromPosition: checkpoint, signal, maxBatchSize: this.deps.maxBatchSize })) {
+      const to = batch[batch.length - 1]!.position;
+      await db.transaction(async (trx) => {
+        const ctx = contextFor(trx);
+        for (const event of batch) if (this.handles.has(event.type)) await this.projection.apply(ctx, event);
+        await moveCheckpoint(trx, this.projection.name, checkpoint, to);
+      });
+      checkpoint = to;
+      progress.report(this.projection.name, to);
+    }
+  }
+}
