@@ -91,6 +91,11 @@ export class ChannelNotifier {
     this.reconnectTimer = setTimeout(retry, 100);
   }
 
+  /** Wakes this process's waiters without a round trip through PostgreSQL. */
+  wakeLocal(): void {
+    this.wakeAll();
+  }
+
   private wakeAll(): void {
     this.generation++;
     for (const wake of [...this.waiters]) wake();

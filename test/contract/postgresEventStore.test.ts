@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { appendStatement } from '../../src/eventstore/postgres/appendStatements.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { testDatabaseUrl } from '../support/db.js';
 import { describeEventStoreContract, type ContractSubject } from './eventStoreContract.js';
@@ -14,13 +15,9 @@ describeEventStoreContract(
         const client = new pg.Client({ connectionString: url });
         await client.connect();
         await client.query('BEGIN');
-        await client.query('SELECT * FROM append_events($1, $2, $3::text[], $4::jsonb[], $5::jsonb[])', [
-          streamId,
-          'no_stream',
-          [event.type],
-          [JSON.stringify(event.data)],
-          [JSON.stringify(event.metadata)],
-        ]);
+        await client.query(
+          appendStatement(streamId, 'no_stream', [event.type], [JSON.stringify(event.data)], [JSON.stringify(event.metadata)]),
+        );
         return {
           commit: async () => {
             await client.query('COMMIT');

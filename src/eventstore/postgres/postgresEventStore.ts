@@ -14,10 +14,11 @@ import {
   type SubscribeOptions,
 } from '../port.js';
 import { ChannelNotifier, type Logger } from '../../db/channelNotifier.js';
+import { CoalescedNotify } from '../../db/coalescedNotify.js';
+import { appendStatement } from './appendStatements.js';
 import { decodePosition, encodePosition } from './positions.js';
 
 export const EVENTS_CHANNEL = 'resumate_events';
-const WRONG_EXPECTED_VERSION = 'RM409';
 const UNIQUE_VIOLATION = '23505';
 /** 'any' and 'stream_exists' race only with each other; a few re-tries always settle them. */
 const MAX_UNCONDITIONAL_RETRIES = 10;
@@ -85,12 +86,17 @@ export class PostgresEventStore implements EventStore {
   private readonly pool: pg.Pool;
   private readonly notifier: ChannelNotifier;
   private readonly pollIntervalMs: number;
+  private readonly announce: CoalescedNotify;
 
   private constructor(options: PostgresEventStoreOptions) {
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
     this.pool.on('error', (err) => options.logger?.warn({ err: err.message }, 'idle event store connection failed'));
     this.notifier = new ChannelNotifier(options.connectionString, EVENTS_CHANNEL, options.logger);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.announce = new CoalescedNotify(
+      () => this.pool.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, '']),
+      (err) => options.logger?.warn({ err: (err as Error).message }, 'NOTIFY after append failed; subscribers poll'),
+    );
   }
 
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -105,31 +111,27 @@ export class PostgresEventStore implements EventStore {
     { expectedRevision }: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const params = [
+    const statement = appendStatement(
       streamId,
-      String(expectedRevision),
+      expectedRevision,
       events.map((e) => e.type),
       events.map((e) => JSON.stringify(e.data)),
       events.map((e) => JSON.stringify(e.metadata)),
-    ];
+    );
     for (let attempt = 0; ; attempt++) {
       try {
-        const { rows } = await this.pool.query<{ next_revision: string; transaction_id: string; last_position: string }>(
-          'SELECT * FROM append_events($1, $2, $3::text[], $4::jsonb[], $5::jsonb[])',
-          params,
-        );
-        const row = rows[0]!;
+        const { rows } = await this.pool.query<{ revision: string; transaction_id: string; global_position: string }>(statement);
+        const last = rows[rows.length - 1];
+        if (!last) throw new WrongExpectedVersionError(streamId, expectedRevision, await this.currentRevision(streamId));
+        this.notifier.wakeLocal();
+        this.announce.trigger();
         return {
-          nextExpectedRevision: BigInt(row.next_revision),
-          position: encodePosition(row.transaction_id, row.last_position),
+          nextExpectedRevision: BigInt(last.revision),
+          position: encodePosition(last.transaction_id, last.global_position),
         };
       } catch (err) {
-        if (!isPgError(err)) throw err;
-        if (err.code === WRONG_EXPECTED_VERSION) {
-          throw new WrongExpectedVersionError(streamId, expectedRevision, parseActual(err.detail));
-        }
-        // Two writers that read the same current revision: the loser hits the unique key.
-        if (err.code === UNIQUE_VIOLATION && err.constraint === 'events_stream_revision_key') {
+        // Two writers that saw the same current revision: the loser hits the unique key.
+        if (isPgError(err) && err.code === UNIQUE_VIOLATION && err.constraint === 'events_stream_revision_key') {
           const unconditional = expectedRevision === 'any' || expectedRevision === 'stream_exists';
           if (unconditional && attempt < MAX_UNCONDITIONAL_RETRIES) continue;
           throw new WrongExpectedVersionError(streamId, expectedRevision, await this.currentRevision(streamId));
@@ -219,6 +221,6 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-function parseActual(detail: string | null | undefined): bigint | 'no_stream' {
-  return detail && /^\d+$/.test(detail) ? BigInt(detail) : 'no_stream';
+function parseActual(revision: string | null | undefined): bigint | 'no_stream' {
+  return revision ? BigInt(revision) : 'no_stream';
 }

@@ -1,0 +1,74 @@
+/**
+ * bench/append: appends to the PostgreSQL event store (one new stream per append, one event
+ * each) against its ceiling, raw single-row INSERTs into a plain table on the same database,
+ * measured in the same run and interleaved so both see the same machine state.
+ */
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { PostgresEventStore } from '../src/eventstore/postgres/postgresEventStore.js';
+import { createDatabase, dropDatabase } from '../test/support/db.js';
+import { fmt, median, table, throughput } from './support/measure.js';
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WRITERS = [1, 32];
+const payload = { job_title: 'Senior Software Engineer', company_name: 'TechCorp Inc.', status: 'Applied', notes: 'Applied through the website' };
+const metadata = { userId: 1, requestId: 'bench', at: '2026-11-24T10:00:00.000Z' };
+
+export async function benchAppend(): Promise<{ writers: number; appendPerS: number; insertPerS: number; ratio: number }[]> {
+  const { url, name } = await createDatabase('resumate_bench');
+  const pool = new pg.Pool({ connectionString: url, max: 32 });
+  pool.on('error', () => undefined); // connections are force-closed when the bench database is dropped
+  const store = await PostgresEventStore.connect({ connectionString: url, poolSize: 32 });
+  try {
+    await pool.query('CREATE TABLE raw_inserts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+    const rawInsert = () =>
+      pool.query({
+        name: 'raw_insert',
+        text: 'INSERT INTO raw_inserts (stream_id, type, data, metadata) VALUES ($1, $2, $3, $4)',
+        values: [`bench-${randomUUID()}`, 'JobApplicationCreated', JSON.stringify(payload), JSON.stringify(metadata)],
+      }).then(() => undefined);
+    const append = () =>
+      store.append(`bench-${randomUUID()}`, [{ type: 'JobApplicationCreated', data: payload, metadata }], { expectedRevision: 'no_stream' }).then(() => undefined);
+
+    await throughput(32, 1000, rawInsert); // warm-up
+    await throughput(32, 1000, append);
+    const results = [];
+    for (const writers of WRITERS) {
+      const raw: number[] = [];
+      const appends: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        raw.push(await throughput(writers, DURATION_MS, rawInsert));
+        appends.push(await throughput(writers, DURATION_MS, append));
+      }
+      const appendPerS = median(appends);
+      const insertPerS = median(raw);
+      results.push({ writers, appendPerS, insertPerS, ratio: appendPerS / insertPerS });
+    }
+    return results;
+  } finally {
+    await store.close();
+    await pool.end();
+    await dropDatabase(name);
+  }
+}
+
+export async function main(): Promise<boolean> {
+  const results = await benchAppend();
+  console.log(`\nbench/append — PostgreSQL event store vs raw INSERT ceiling (median of ${ROUNDS} × ${DURATION_MS} ms)`);
+  console.log(
+    table(results.map((r) => ({
+      writers: r.writers,
+      'append events/s': fmt(r.appendPerS),
+      'raw INSERT rows/s': fmt(r.insertPerS),
+      ratio: fmt(r.ratio, 2),
+      target: r.writers === 32 ? '≥ 0.60' : '—',
+    }))),
+  );
+  const at32 = results.find((r) => r.writers === 32)!;
+  return at32.ratio >= 0.6;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then((ok) => process.exit(ok ? 0 : 1), (err) => { console.error(err); process.exit(2); });
+}
