@@ -113,11 +113,10 @@ describe('projection runtime', function () {
 
     const first = runtime([counterProjection(interrupted, category)], { maxBatchSize: 7 });
     await first.start();
-    while (((await db(interrupted).sum<{ total: string | null }[]>('n as total'))[0]?.total ?? 0) < 50) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const applied = async () => Number((await db(interrupted).sum<{ total: string | null }[]>('n as total'))[0]?.total ?? 0);
+    while ((await applied()) < 50) await new Promise((r) => setTimeout(r, 5));
     await first.stop();
-    const partial = Number((await db(interrupted).sum<{ total: string }[]>('n as total'))[0]!.total);
+    const partial = await applied();
     expect(partial).to.be.within(50, 299);
 
     const head = await store.headPosition();

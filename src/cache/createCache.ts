@@ -1,0 +1,11 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Cache } from './cache.js';
+import { MemoryCache } from './memoryCache.js';
+import { connectRedisCache } from './redisCache.js';
+
+export async function createCache(redis: Config['redis'], logger: Logger): Promise<Cache> {
+  if (redis.kind === 'url') return connectRedisCache(redis.url, logger);
+  logger.info('No REDIS_URL/REDIS_HOST set: using the in-process cache (per process; not shared between instances)');
+  return new MemoryCache();
+}
