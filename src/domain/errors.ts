@@ -78,6 +78,35 @@ export class QuotaExceeded extends AppError {
   }
 }
 
+/** The request body is not valid JSON (or form data); the message names the reason. */
+export class ParseError extends AppError {
+  readonly code = 'parse_error';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export class PayloadTooLarge extends AppError {
+  readonly code = 'payload_too_large';
+  constructor(message = 'Request body is too large.') {
+    super(message);
+  }
+}
+
+export class UnsupportedMediaType extends AppError {
+  readonly code = 'unsupported_media_type';
+  constructor(contentType: string) {
+    super(`Unsupported media type "${contentType}" in request.`);
+  }
+}
+
+export class MethodNotAllowed extends AppError {
+  readonly code = 'method_not_allowed';
+  constructor(method: string, readonly allowed: readonly string[]) {
+    super(`Method "${method.toUpperCase()}" not allowed.`);
+  }
+}
+
 /** Exhaustiveness guard for switches over unions. */
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(value)}`);

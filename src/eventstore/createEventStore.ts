@@ -1,0 +1,15 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createEventStoreDbStore } from './eventStoreDb.js';
+import type { EventStore } from './port.js';
+import { PostgresEventStore } from './postgres/postgresEventStore.js';
+
+/** EventStoreDB when EVENTSTORE_CONNECTION_STRING is set, otherwise the PostgreSQL `events` table. */
+export async function createEventStore(config: Config['eventStore'], databaseUrl: string, logger: Logger): Promise<EventStore> {
+  if (config.kind === 'eventstoredb') {
+    logger.info('Event store: EventStoreDB');
+    return createEventStoreDbStore(config.connectionString);
+  }
+  logger.info('Event store: PostgreSQL (events table)');
+  return PostgresEventStore.connect({ connectionString: databaseUrl, poolSize: 20, logger });
+}

@@ -1,0 +1,50 @@
+import type Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import { bodyParser } from './middleware/bodyParser.js';
+import { errors } from './middleware/errors.js';
+import { notFound } from './middleware/notFound.js';
+import { requestId } from './middleware/requestId.js';
+import { requestLog } from './middleware/requestLog.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+
+export type { ReadinessCheck } from './routes/health.js';
+
+export interface HttpDeps {
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  routers: Router[];
+  bodyLimitBytes?: number;
+}
+
+export function createApp(deps: HttpDeps): Koa {
+  const routers = [healthRoutes(deps.readiness), ...deps.routers];
+  routers.forEach(assertTrailingSlashOptional);
+  const parseBody = bodyParser({ limitBytes: deps.bodyLimitBytes });
+
+  const app = new Koa();
+  app.use(requestId());
+  app.use(requestLog(deps.logger));
+  app.use(errors(deps.logger));
+  // Bodies are parsed only for requests a route will take, so 404 and 405 win over 400 and 415 as in DRF.
+  app.use((ctx, next) => (routers.some((r) => r.match(ctx.path, ctx.method).route) ? parseBody(ctx, next) : next()));
+  for (const router of routers) app.use(router.routes());
+  app.use(notFound());
+  app.on('error', (err: unknown) => deps.logger.error({ err }, 'koa error'));
+  return app;
+}
+
+/**
+ * @koa/router 15 (path-to-regexp 8): with `strict` unset, a route declared as `/api/resumes`
+ * serves both `/api/resumes` and `/api/resumes/` with no redirect, but one declared as
+ * `/api/resumes/` serves only the slashed form. So routes are declared without the slash,
+ * and a router that breaks that rule stops the boot instead of 404ing half its clients.
+ */
+function assertTrailingSlashOptional(router: Router): void {
+  for (const layer of router.stack) {
+    if (layer.methods.length === 0 || typeof layer.path !== 'string') continue;
+    if (layer.opts.strict === true || (layer.path.length > 1 && layer.path.endsWith('/'))) {
+      throw new Error(`Route ${layer.path} must be declared without a trailing slash and without strict: true`);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type { Context, Middleware } from 'koa';
+import { koaBody } from 'koa-body';
+import { ParseError, PayloadTooLarge, UnsupportedMediaType, type AppError } from '../../domain/errors.js';
+import { httpStatusOf } from './errors.js';
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
+
+/** DRF's three parsers; anything else with a body is a 415 (so is `application/vnd.api+json`). */
+const JSON_TYPES = ['application/json'];
+const FORM_TYPES = ['application/x-www-form-urlencoded'];
+const MULTIPART_TYPES = ['multipart/form-data'];
+const ACCEPTED_TYPES = [...JSON_TYPES, ...FORM_TYPES, ...MULTIPART_TYPES];
+const PARSED_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Puts the parsed body on `ctx.request.body`: `{}` when there is none, otherwise whatever the
+ * JSON says (null, arrays and strings included: validation reports them) or the form fields.
+ */
+export function bodyParser({ limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitBytes?: number } = {}): Middleware {
+  const parse = koaBody({
+    jsonTypes: JSON_TYPES,
+    jsonStrict: false, // strict mode rejects `null` and `"text"` bodies, which must reach validation
+    jsonLimit: limitBytes,
+    urlencodedTypes: FORM_TYPES,
+    formLimit: limitBytes,
+    queryString: { allowDots: false }, // `a.b=1` stays a field named "a.b", as in Django
+    multipart: true,
+    multipartTypes: MULTIPART_TYPES,
+    formidable: { maxFieldsSize: limitBytes, filter: () => false }, // fields only: no file is ever written
+    text: false,
+    includeUnparsed: true, // tells a chunked empty body (`{}`) from the JSON text `""`
+    onError: (err, ctx) => {
+      throw toParseFailure(err, ctx);
+    },
+  });
+
+  const read = async (ctx: Context): Promise<void> => {
+    if (!ctx.is(ACCEPTED_TYPES)) throw new UnsupportedMediaType(ctx.get('Content-Type'));
+    // Refuse a declared oversize body before reading a byte; raw-body also stops a chunked one at the limit.
+    if (Number(ctx.get('Content-Length')) > limitBytes) throw new PayloadTooLarge();
+    await parse(ctx, async () => {});
+    if (ctx.request.rawBody === '') ctx.request.body = {};
+    delete ctx.request.rawBody;
+  };
+
+  return async (ctx, next) => {
+    ctx.request.body = {};
+    if (PARSED_METHODS.has(ctx.method) && hasBody(ctx)) {
+      try {
+        await read(ctx);
+      } catch (err) {
+        // The rest of a refused body is never read: close the connection after the answer rather
+        // than drain an upload of any size, or leave a half-read request blocking a kept-alive socket.
+        if (!ctx.req.complete) ctx.set('Connection', 'close');
+        throw err;
+      }
+    }
+    await next();
+  };
+}
+
+/** Like Django: a Content-Length of 0 is no body at all, whatever the Content-Type. */
+function hasBody(ctx: Context): boolean {
+  return Number(ctx.get('Content-Length')) > 0 || ctx.get('Transfer-Encoding') !== '';
+}
+
+function toParseFailure(err: Error, ctx: Context): AppError {
+  const status = httpStatusOf(err);
+  if (status === 413) return new PayloadTooLarge();
+  if (status === 415) return new UnsupportedMediaType(ctx.get('Content-Type')); // e.g. an unknown Content-Encoding
+  if (ctx.is(MULTIPART_TYPES)) return new ParseError('Multipart form parse error - Invalid multipart body.');
+  if (ctx.is(FORM_TYPES)) return new ParseError('Form parse error - Invalid form body.');
+  return new ParseError(`JSON parse error - ${err.message}`);
+}

@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+
+declare module 'koa' {
+  interface DefaultState {
+    requestId: string;
+  }
+}
+
+/** Ids from a proxy or client are kept only when they cannot smuggle anything into logs or headers. */
+const SANE_ID = /^[A-Za-z0-9._-]{1,200}$/;
+
+export function requestId(): Middleware {
+  return async (ctx, next) => {
+    const incoming = ctx.get('X-Request-Id');
+    const id = SANE_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = id;
+    ctx.set('X-Request-Id', id);
+    await next();
+  };
+}

@@ -1,0 +1,54 @@
+import Router from '@koa/router';
+import { ServiceUnavailable } from '../../domain/errors.js';
+
+/** A dependency /readyz asks about; `check` throws (or never settles) when it is down. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<void>;
+}
+
+const DEFAULT_CHECK_TIMEOUT_MS = 2_000;
+
+class NotReady extends ServiceUnavailable {
+  override readonly extras: Record<string, unknown>;
+  constructor(failed: string[], checks: Record<string, string>) {
+    super(`Not ready: ${failed.join(', ')}.`);
+    this.extras = { checks };
+  }
+}
+
+export function healthRoutes(readiness: ReadinessCheck[], { timeoutMs = DEFAULT_CHECK_TIMEOUT_MS } = {}): Router {
+  const router = new Router();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    const results = await Promise.all(readiness.map(async (c) => [c.name, await probe(c, timeoutMs)] as const));
+    const failed = results.filter(([, state]) => state !== 'ok').map(([name]) => name);
+    if (failed.length > 0) throw new NotReady(failed, Object.fromEntries(results));
+    ctx.body = { status: 'ready', checks: Object.fromEntries(results) };
+  });
+  return router;
+}
+
+/** "ok" or "down: <reason>"; never rejects, and never waits past the timeout. */
+async function probe(c: ReadinessCheck, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([c.check(), timeout]);
+    return 'ok';
+  } catch (err) {
+    return `down: ${shortReason(err)}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function shortReason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const firstLine = text.split('\n', 1)[0] || 'failed';
+  return firstLine.length > 120 ? `${firstLine.slice(0, 117)}...` : firstLine;
+}
