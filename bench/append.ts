@@ -69,6 +69,6 @@ export async function main(): Promise<boolean> {
   return at32.ratio >= 0.6;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   main().then((ok) => process.exit(ok ? 0 : 1), (err) => { console.error(err); process.exit(2); });
 }

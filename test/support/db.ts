@@ -1,13 +1,18 @@
 import pg from 'pg';
+import path from 'node:path';
+import pino from 'pino';
 import { randomBytes } from 'node:crypto';
 import { createKnex, migrateToLatest } from '../../src/db/knex.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embeddedPostgres.js';
 
 /**
- * Every test run gets its own freshly migrated database on the server named by
- * TEST_DATABASE_URL or DATABASE_URL (default: the local PostgreSQL), and drops it after.
+ * Every test run gets its own freshly migrated database, dropped after, on the server
+ * named by TEST_DATABASE_URL or DATABASE_URL; with neither, the local PostgreSQL on 5432,
+ * or, on a machine with only Node, an embedded PostgreSQL under .data/test-postgres.
  */
-const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
+const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
+let serverUrl: string | undefined = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+let embedded: EmbeddedDatabase | undefined;
 let runDatabaseUrl: string | undefined;
 
 function withDatabase(url: string, database: string): string {
@@ -16,16 +21,45 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function server(): Promise<string> {
+  if (serverUrl) return serverUrl;
+  if (await answers(DEFAULT_SERVER)) return (serverUrl = DEFAULT_SERVER);
+  console.warn('    No PostgreSQL at 127.0.0.1:5432 and no DATABASE_URL: starting an embedded PostgreSQL for the tests');
+  embedded = await startEmbeddedPostgres({
+    dataDir: path.resolve('.data', 'test-postgres'),
+    port: 54339,
+    logger: pino({ level: 'warn' }),
+  });
+  return (serverUrl = embedded.url);
+}
+
+async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: await server() });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function createDatabase(prefix = 'resumate_test'): Promise<{ url: string; name: string }> {
   const name = `${prefix}_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = withDatabase(serverUrl, name);
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = withDatabase(await server(), name);
   const db = createKnex(url, { max: 1 });
   try {
     await migrateToLatest(db);
@@ -36,13 +70,13 @@ export async function createDatabase(prefix = 'resumate_test'): Promise<{ url: s
 }
 
 export async function dropDatabase(name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+/** Stops the embedded server if this run started one. */
+export async function stopEmbeddedServer(): Promise<void> {
+  await embedded?.stop();
+  embedded = undefined;
 }
 
 /** The migrated database of this test run (created by the root hooks). */

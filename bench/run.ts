@@ -1,0 +1,22 @@
+/**
+ * `npm run bench [-- name…]`: runs benchmarks, each beside its ceiling in the same run.
+ * Exits 1 when a benchmark misses its target ratio.
+ */
+const benchmarks: Record<string, () => Promise<{ main(): Promise<boolean> }>> = {
+  append: () => import('./append.js'),
+};
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(name in benchmarks));
+if (unknown.length > 0) {
+  console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Available: ${Object.keys(benchmarks).join(', ')}`);
+  process.exit(2);
+}
+
+let allMet = true;
+for (const name of requested.length > 0 ? requested : Object.keys(benchmarks)) {
+  const met = await (await benchmarks[name]!()).main();
+  console.log(`${name}: ${met ? 'target met' : 'TARGET MISSED'}`);
+  allMet &&= met;
+}
+process.exit(allMet ? 0 : 1);

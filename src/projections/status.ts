@@ -1,0 +1,42 @@
+import type { Knex } from 'knex';
+import type { EventStore } from '../eventstore/port.js';
+import type { PostgresEventStore } from './../eventstore/postgres/postgresEventStore.js';
+import type { Projection } from './projection.js';
+
+export interface ProjectionStatus {
+  name: string;
+  checkpoint: string;
+  head: string;
+  /** Events not yet applied; null where the store cannot count (EventStoreDB). */
+  lagEvents: number | null;
+  /** Seconds since the newest event the read model has not applied was written; 0 when caught up. */
+  lagSeconds: number;
+  updatedAt: string | null;
+}
+
+const canCount = (store: EventStore): store is PostgresEventStore => 'countAfter' in store;
+
+/** Each read model's checkpoint against the head of the log. */
+export async function projectionStatus(db: Knex, store: EventStore, projections: readonly Projection[]): Promise<ProjectionStatus[]> {
+  const head = await store.headPosition();
+  const rows = await db('projection_checkpoints')
+    .select<{ name: string; position: string; updated_at: Date }[]>('name', 'position', 'updated_at')
+    .whereIn('name', projections.map((p) => p.name));
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  return Promise.all(
+    projections.map(async ({ name }) => {
+      const row = byName.get(name);
+      const checkpoint = row?.position ?? '';
+      const behind = checkpoint < head;
+      const oldestPending = behind ? (await store.readAll({ fromPosition: checkpoint, limit: 1 }))[0] : undefined;
+      return {
+        name,
+        checkpoint,
+        head,
+        lagEvents: !behind ? 0 : canCount(store) ? await store.countAfter(checkpoint) : null,
+        lagSeconds: oldestPending ? Math.max(0, (Date.now() - oldestPending.createdAt.getTime()) / 1000) : 0,
+        updatedAt: row?.updated_at.toISOString() ?? null,
+      };
+    }),
+  );
+}
