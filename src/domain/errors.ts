@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'authentication_failed'
   | 'token_not_valid'
   | 'no_active_account'
+  | 'bad_authorization_header'
+  | 'user_not_found'
+  | 'user_inactive'
   | 'permission_denied'
   | 'not_found'
   | 'method_not_allowed'
@@ -27,6 +30,35 @@ export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
   /** Extra top-level fields for the error body (e.g. Simple JWT's `messages`). */
   readonly extras: Record<string, unknown> = {};
+}
+
+/** The 401 codes: DRF's and Simple JWT's, kept so the original's clients can branch on them. */
+export type AuthenticationErrorCode =
+  | 'not_authenticated'
+  | 'authentication_failed'
+  | 'token_not_valid'
+  | 'no_active_account'
+  | 'bad_authorization_header'
+  | 'user_not_found'
+  | 'user_inactive';
+
+/** Any 401. `extras` carries Simple JWT's `messages` list where the original sent one. */
+export class AuthenticationFailed extends AppError {
+  override readonly extras: Record<string, unknown>;
+  constructor(
+    message: string,
+    readonly code: AuthenticationErrorCode = 'authentication_failed',
+    extras: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.extras = extras;
+  }
+}
+
+export class NotAuthenticated extends AuthenticationFailed {
+  constructor() {
+    super('Authentication credentials were not provided.', 'not_authenticated');
+  }
 }
 
 export class ValidationFailed extends AppError {
