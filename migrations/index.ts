@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import * as events from './20261124_01_events.js';
 import * as projectionCheckpoints from './20261124_02_projection_checkpoints.js';
+import * as idSequences from './20261124_03_id_sequences.js';
+import * as users from './20261124_04_users.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list works
@@ -9,6 +11,8 @@ import * as projectionCheckpoints from './20261124_02_projection_checkpoints.js'
 const migrations: Record<string, Knex.Migration> = {
   '20261124_01_events': events,
   '20261124_02_projection_checkpoints': projectionCheckpoints,
+  '20261124_03_id_sequences': idSequences,
+  '20261124_04_users': users,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -15,6 +15,7 @@ export interface Config {
   openRouterBaseUrl: string;
   aiTimeoutMs: number;
   redis: { kind: 'url'; url: string } | { kind: 'memory' };
+  redisKeyPrefix: string;
   admin?: { username: string; email: string; password: string };
   eventStore: { kind: 'eventstoredb'; connectionString: string } | { kind: 'postgres' };
   port: number;
@@ -28,6 +29,16 @@ export interface Config {
   refreshTokenLifetimeS: number;
   trustProxy: boolean;
   bodyLimitBytes: number;
+  /** bcrypt on the thread pool (native addon) or on the event loop (bcryptjs); cost factor. */
+  bcrypt: { implementation: 'native' | 'bcryptjs'; rounds: number };
+  /** Failed logins per username and per client IP, and registrations per IP, per window. */
+  throttling: {
+    loginFailuresPerUsername: number;
+    loginFailuresPerIp: number;
+    loginWindowS: number;
+    registrationsPerIp: number;
+    registrationWindowS: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -126,6 +137,7 @@ const envSchema = z.object({
   REDIS_HOST: optional,
   REDIS_PORT: port(6379),
   REDIS_PASSWORD: optional,
+  REDIS_KEY_PREFIX: z.string().default(''),
   DJANGO_SUPERUSER_USERNAME: optional,
   DJANGO_SUPERUSER_EMAIL: z.email({ error: (iss) => `must be an email address ${got(iss.input)}` }).optional(),
   DJANGO_SUPERUSER_PASSWORD: optional,
@@ -153,6 +165,15 @@ const envSchema = z.object({
   REFRESH_TOKEN_LIFETIME_S: positive(86_400),
   TRUST_PROXY: bool(false),
   BODY_LIMIT_BYTES: positive(1_048_576),
+  BCRYPT_IMPLEMENTATION: z
+    .enum(['native', 'bcryptjs'], { error: (iss) => `must be native or bcryptjs ${got(iss.input)}` })
+    .default('native'),
+  BCRYPT_ROUNDS: integer(4, 15, 12),
+  THROTTLE_LOGIN_FAILURES_PER_USERNAME: positive(5),
+  THROTTLE_LOGIN_FAILURES_PER_IP: positive(20),
+  THROTTLE_LOGIN_WINDOW_S: positive(300),
+  THROTTLE_REGISTRATIONS_PER_IP: positive(20),
+  THROTTLE_REGISTRATION_WINDOW_S: positive(3600),
 });
 type Env = z.infer<typeof envSchema>;
 
@@ -186,6 +207,7 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     openRouterBaseUrl: e.OPENROUTER_BASE_URL,
     aiTimeoutMs: e.AI_TIMEOUT_MS,
     redis: redisFrom(e, present),
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     admin: adminFrom(e),
     eventStore: e.EVENTSTORE_CONNECTION_STRING
       ? { kind: 'eventstoredb', connectionString: asEsdbScheme(e.EVENTSTORE_CONNECTION_STRING) }
@@ -201,6 +223,14 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     refreshTokenLifetimeS: e.REFRESH_TOKEN_LIFETIME_S,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    bcrypt: { implementation: e.BCRYPT_IMPLEMENTATION, rounds: e.BCRYPT_ROUNDS },
+    throttling: {
+      loginFailuresPerUsername: e.THROTTLE_LOGIN_FAILURES_PER_USERNAME,
+      loginFailuresPerIp: e.THROTTLE_LOGIN_FAILURES_PER_IP,
+      loginWindowS: e.THROTTLE_LOGIN_WINDOW_S,
+      registrationsPerIp: e.THROTTLE_REGISTRATIONS_PER_IP,
+      registrationWindowS: e.THROTTLE_REGISTRATION_WINDOW_S,
+    },
   };
 }
 
@@ -283,6 +313,7 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     openRouterBaseUrl: maskUrl(config.openRouterBaseUrl),
     aiTimeoutMs: config.aiTimeoutMs,
     redis: redis.kind === 'url' ? { kind: 'url', url: maskUrl(redis.url) } : redis,
+    redisKeyPrefix: config.redisKeyPrefix,
     admin: admin && { username: admin.username, email: admin.email, password: MASK },
     eventStore:
       eventStore.kind === 'eventstoredb'
@@ -298,6 +329,8 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     accessTokenLifetimeS: config.accessTokenLifetimeS,
     refreshTokenLifetimeS: config.refreshTokenLifetimeS,
     trustProxy: config.trustProxy,
+    bcrypt: config.bcrypt,
+    throttling: config.throttling,
     bodyLimitBytes: config.bodyLimitBytes,
   };
 }

@@ -9,6 +9,16 @@ import { startEmbeddedPostgres } from './db/embeddedPostgres.js';
 import { createEventStore } from './eventstore/createEventStore.js';
 import type { EventStore } from './eventstore/port.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
+import { authenticate } from './auth/bearer.js';
+import { cacheBlacklist } from './auth/blacklist.js';
+import { bcryptHasher } from './auth/passwordHasher.js';
+import { createThrottle } from './auth/throttle.js';
+import { createTokenService } from './auth/tokens.js';
+import { ensureAdmin } from './commands/bootstrapAdmin.js';
+import { systemClock, type CommandDeps } from './commands/deps.js';
+import { sequenceIds } from './db/ids.js';
+import { authRoutes } from './http/routes/auth.js';
+import { findUserById } from './projections/users.js';
 import { allProjections } from './projections/index.js';
 import { ProjectionRuntime } from './projections/runtime.js';
 
@@ -38,7 +48,7 @@ export async function startInfrastructure(config: Config, logger: Logger, option
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const store = await createEventStore(config.eventStore, databaseUrl, logger);
-  const cache = await createCache(config.redis, logger);
+  const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
   const projections = new ProjectionRuntime({
     db,
     store,
@@ -76,14 +86,49 @@ function readinessChecks(infra: Infrastructure): ReadinessCheck[] {
   return checks;
 }
 
+export function commandDeps(infra: Infrastructure): CommandDeps {
+  return {
+    store: infra.store,
+    ids: sequenceIds(infra.db),
+    clock: systemClock,
+    waitFor: (readModels, position) => infra.projections.waitFor(readModels, position),
+  };
+}
+
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const infrastructure = await startInfrastructure(config, logger, { runProjectors: config.runProjections });
+  const { db, cache } = infrastructure;
+  const commands = commandDeps(infrastructure);
+  const hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds);
+  if (config.admin) await ensureAdmin(commands, hasher, config.admin, logger);
+  const tokens = createTokenService({
+    secretKey: config.secretKey,
+    accessLifetimeS: config.accessTokenLifetimeS,
+    refreshLifetimeS: config.refreshTokenLifetimeS,
+    blacklist: cacheBlacklist(cache),
+  });
+  const { throttling: t } = config;
+  const throttle = (keyPrefix: string, limit: number, windowS: number) => createThrottle(cache, { keyPrefix, limit, windowS, logger });
   const app = createApp({
     logger,
     readiness: readinessChecks(infrastructure),
-    routers: [],
+    authenticate: authenticate({ tokens, findUser: (id) => findUserById(db, id) }),
+    routers: [
+      authRoutes({
+        db,
+        commands,
+        hasher,
+        tokens,
+        throttles: {
+          loginByUsername: throttle('throttle:login:username:', t.loginFailuresPerUsername, t.loginWindowS),
+          loginByIp: throttle('throttle:login:ip:', t.loginFailuresPerIp, t.loginWindowS),
+          registerByIp: throttle('throttle:register:ip:', t.registrationsPerIp, t.registrationWindowS),
+        },
+      }),
+    ],
     bodyLimitBytes: config.bodyLimitBytes,
   });
+  app.proxy = config.trustProxy;
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);

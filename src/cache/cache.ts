@@ -6,6 +6,8 @@ export interface Cache {
   del(...keys: string[]): Promise<void>;
   /** Counts a hit for throttling: the first hit of a window starts its TTL, later hits keep it. */
   incrWithTtl(key: string, ttlSeconds: number): Promise<number>;
+  /** Sets the key only if it is missing (Redis SET NX EX): true for the one caller that set it, false for everyone else. */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   /** Seconds left, as Redis TTL answers: -2 when the key is missing, -1 when it never expires. */
   ttl(key: string): Promise<number>;
   ping(): Promise<void>;

@@ -41,6 +41,13 @@ export class MemoryCache implements Cache {
     return next;
   }
 
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    if (this.live(key)) return false;
+    this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
+    return true;
+  }
+
   async ttl(key: string): Promise<number> {
     const entry = this.live(key);
     return entry ? Math.round((entry.expiresAt - this.now()) / 1000) : -2;

@@ -34,6 +34,11 @@ export class RedisCache implements Cache {
     return Number(await this.redis.eval(INCR_WITH_TTL, 1, key, ttlSeconds));
   }
 
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    return (await this.redis.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+
   ttl(key: string): Promise<number> {
     return this.redis.ttl(key);
   }
@@ -53,8 +58,9 @@ export class RedisCache implements Cache {
  * Commands never queue while Redis is away; they reject at once so callers answer from the database,
  * and the client keeps reconnecting in the background so the cache comes back with Redis.
  */
-export async function connectRedisCache(url: string, logger: Logger): Promise<RedisCache> {
+export async function connectRedisCache(url: string, logger: Logger, keyPrefix = ''): Promise<RedisCache> {
   const redis = new Redis(url, {
+    keyPrefix,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: CONNECT_TIMEOUT_MS,

@@ -1,4 +1,5 @@
-import type { Projection } from './projection.js';
+import { anyProjection, type Projection } from './projection.js';
+import { usersProjection } from './users.js';
 
 /** Every read model, in the order they are started and listed. */
-export const allProjections: readonly Projection[] = [];
+export const allProjections: readonly Projection[] = [anyProjection(usersProjection)];

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { RecordedEvent } from '../eventstore/port.js';
+import type { DomainEvent, RecordedEvent } from '../eventstore/port.js';
 
 /**
  * What a read model's apply() gets: the batch's transaction and its tables by logical
@@ -17,14 +17,17 @@ export interface ProjectionContext {
  * transaction (no clock, no cache, no other table's future), so replaying the log
  * always rebuilds identical tables.
  */
-export interface Projection {
+export interface Projection<E extends DomainEvent = DomainEvent> {
   readonly name: string;
   /** Tables this read model owns (logical names). */
   readonly tables: readonly string[];
   /** Event types it reacts to; every other event only moves its checkpoint. */
-  readonly handles: readonly string[];
-  apply(ctx: ProjectionContext, event: RecordedEvent): Promise<void>;
+  readonly handles: readonly E['type'][];
+  apply(ctx: ProjectionContext, event: RecordedEvent<E>): Promise<void>;
 }
+
+/** Erases a projection's event type for the runtime, which only hands it the types it handles. */
+export const anyProjection = <E extends DomainEvent>(p: Projection<E>): Projection => p as unknown as Projection;
 
 export function contextFor(trx: Knex.Transaction, rename: (table: string) => string = (t) => t): ProjectionContext {
   return {

@@ -110,6 +110,25 @@ function behavesAsACache(name: string, open: () => Promise<Cache>): void {
       expect(await cache.incrWithTtl(key('window'), 60)).to.equal(1);
     });
 
+    it('sets a missing key once, and leaves a present one alone', async () => {
+      expect(await cache.setIfAbsent(key('once'), 'first', 120)).to.equal(true);
+      expect(await cache.setIfAbsent(key('once'), 'second', 5000)).to.equal(false);
+      expect(await cache.get(key('once'))).to.equal('first');
+      expect(await cache.ttl(key('once'))).to.be.within(119, 120);
+    });
+
+    it('lets exactly one of concurrent setIfAbsent calls win', async () => {
+      const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => cache.setIfAbsent(key('race'), String(i), 60)));
+      expect(wins.filter(Boolean)).to.have.length(1);
+    });
+
+    it('sets a key again once the old one has expired', async () => {
+      await cache.setIfAbsent(key('again'), 'old', 1);
+      await eventually(async () => (await cache.get(key('again'))) === null, 3000);
+      expect(await cache.setIfAbsent(key('again'), 'new', 60)).to.equal(true);
+      expect(await cache.get(key('again'))).to.equal('new');
+    });
+
     it('refuses to count a key that holds text', async () => {
       await cache.set(key('text'), 'hello', 60);
       let failure: unknown;
@@ -124,6 +143,13 @@ function behavesAsACache(name: string, open: () => Promise<Cache>): void {
         expect(failure, String(ttl)).to.be.instanceOf(RangeError);
       }
       expect(await cache.get(key('bad-ttl'))).to.equal(null);
+    });
+
+    it('refuses a bad TTL for setIfAbsent too', async () => {
+      let failure: unknown;
+      await cache.setIfAbsent(key('bad-ttl-nx'), 'v', 0).catch((err: unknown) => (failure = err));
+      expect(failure).to.be.instanceOf(RangeError);
+      expect(await cache.get(key('bad-ttl-nx'))).to.equal(null);
     });
 
     it('answers a ping', async () => {

@@ -60,7 +60,7 @@ function testRoutes(): Router {
     ctx.throw(404);
   });
   r.get('/whoami', (ctx) => {
-    ctx.state.user = { id: 7 };
+    ctx.state.user = { id: 7, username: 'seven', email: 'seven@example.com', isStaff: false, isActive: true, dateJoined: '2026-11-24T00:00:00.000Z' };
     ctx.body = { ok: true };
   });
   return r;

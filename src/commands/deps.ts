@@ -1,0 +1,16 @@
+import type { IdAllocator } from '../db/ids.js';
+import type { EventStore, Position } from '../eventstore/port.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** What every command needs; `waitFor` gives read-your-writes. */
+export interface CommandDeps {
+  store: EventStore;
+  ids: IdAllocator;
+  clock: Clock;
+  waitFor(readModels: readonly string[], position: Position): Promise<void>;
+}

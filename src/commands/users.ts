@@ -1,0 +1,49 @@
+import type { CommandContext } from '../domain/decider.js';
+import { userDecider, userStream } from '../domain/user/index.js';
+import { usernameDecider, usernameStream } from '../domain/username/index.js';
+import type { CommandDeps } from './deps.js';
+import { handleCommand } from './handle.js';
+
+const READ_MODELS = ['users'] as const;
+
+export interface NewUser {
+  username: string;
+  email: string;
+  passwordHash: string;
+  isStaff: boolean;
+}
+
+/**
+ * Claims the username first (the log enforces uniqueness; a lost race re-reads and answers
+ * "already exists"), then records the user, and returns once `users` shows it, so an
+ * immediate login works.
+ */
+export async function registerUser(deps: CommandDeps, user: NewUser, context: CommandContext): Promise<number> {
+  const id = await deps.ids.next('user');
+  await handleCommand(deps.store, usernameDecider, usernameStream(user.username), {
+    type: 'ReserveUsername',
+    data: { username: user.username, userId: id, at: context.at },
+  }, context, { retries: 1 });
+  const { position } = await handleCommand(deps.store, userDecider, userStream(id), {
+    type: 'RegisterUser',
+    data: { id, ...user, at: context.at },
+  }, context);
+  if (position) await deps.waitFor(READ_MODELS, position);
+  return id;
+}
+
+export async function changePassword(deps: CommandDeps, id: number, passwordHash: string, context: CommandContext): Promise<void> {
+  const { position } = await handleCommand(deps.store, userDecider, userStream(id), {
+    type: 'ChangePassword',
+    data: { id, passwordHash, at: context.at },
+  }, context, { retries: 2 });
+  if (position) await deps.waitFor(READ_MODELS, position);
+}
+
+export async function deactivateUser(deps: CommandDeps, id: number, context: CommandContext): Promise<void> {
+  const { position } = await handleCommand(deps.store, userDecider, userStream(id), {
+    type: 'DeactivateUser',
+    data: { id, at: context.at },
+  }, context, { retries: 2 });
+  if (position) await deps.waitFor(READ_MODELS, position);
+}

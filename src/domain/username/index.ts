@@ -1,0 +1,23 @@
+import type { Decider } from '../decider.js';
+import { ValidationFailed } from '../errors.js';
+
+/**
+ * A username is claimed by appending to `username-<lowercased>` with expected revision
+ * "no stream": the log itself enforces case-insensitive uniqueness, with no racy read.
+ */
+export type UsernameEvent = { type: 'UsernameReserved'; data: { username: string; userId: number; at: string } };
+export type UsernameCommand = { type: 'ReserveUsername'; data: { username: string; userId: number; at: string } };
+export type UsernameReservation = { reservedBy: number | null };
+
+export const USERNAME_TAKEN = 'A user with that username already exists.';
+
+export const usernameStream = (username: string): string => `username-${username.toLowerCase()}`;
+
+export const usernameDecider: Decider<UsernameCommand, UsernameEvent, UsernameReservation> = {
+  initialState: () => ({ reservedBy: null }),
+  evolve: (state, event) => (event.type === 'UsernameReserved' ? { reservedBy: event.data.userId } : state),
+  decide: (command, state) => {
+    if (state.reservedBy !== null) throw new ValidationFailed({ username: [USERNAME_TAKEN] });
+    return [{ type: 'UsernameReserved', data: command.data }];
+  },
+};

@@ -1,0 +1,121 @@
+import Router from '@koa/router';
+import type { Knex } from 'knex';
+import type { PasswordHasher } from '../../auth/passwordHasher.js';
+import type { TokenService } from '../../auth/tokens.js';
+import type { Throttle } from '../../auth/throttle.js';
+import { requireUser } from '../../auth/bearer.js';
+import type { CommandDeps } from '../../commands/deps.js';
+import { registerUser } from '../../commands/users.js';
+import { AuthenticationFailed, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
+import { validatePassword } from '../../domain/user/passwordPolicy.js';
+import { USERNAME_TAKEN } from '../../domain/username/index.js';
+import { findUserById, findUserByUsername } from '../../projections/users.js';
+import { bodyValidator } from '../validation/bodyValidator.js';
+import { pythonStrip } from '../validation/python.js';
+import { commandContext } from '../commandContext.js';
+import { registerBody, refreshBody, tokenBody } from '../schemas/auth.js';
+
+export interface AuthRouteDeps {
+  db: Knex;
+  commands: CommandDeps;
+  hasher: PasswordHasher;
+  tokens: TokenService;
+  throttles: { loginByUsername: Throttle; loginByIp: Throttle; registerByIp: Throttle };
+}
+
+const register = bodyValidator(registerBody);
+const obtain = bodyValidator(tokenBody);
+const refresh = bodyValidator(refreshBody);
+
+const NO_ACTIVE_ACCOUNT = 'No active account found with the given credentials';
+const NO_ACTIVE_ACCOUNT_FOR_TOKEN = 'No active account found for the given token.';
+
+export function authRoutes(deps: AuthRouteDeps): Router {
+  const r = new Router({ prefix: '/api/auth' });
+
+  r.post('/register', async (ctx) => {
+    await deps.throttles.registerByIp.hit(ctx.ip);
+    const input = await parseRegistration(deps.db, ctx.request.body);
+    const id = await registerUser(
+      deps.commands,
+      { username: input.username, email: input.email, passwordHash: await deps.hasher.hash(input.password), isStaff: false },
+      commandContext(ctx, deps.commands.clock),
+    );
+    ctx.status = 201;
+    ctx.body = { id, username: input.username, email: input.email };
+  });
+
+  r.post('/token', async (ctx) => {
+    const { username, password } = obtain.parse(ctx.request.body);
+    await deps.throttles.loginByUsername.check(username.toLowerCase());
+    await deps.throttles.loginByIp.check(ctx.ip);
+    const user = await findUserByUsername(deps.db, username);
+    const valid = await deps.hasher.verify(password, user?.passwordHash);
+    if (!user || !valid || !user.isActive) {
+      await deps.throttles.loginByUsername.hit(username.toLowerCase());
+      await deps.throttles.loginByIp.hit(ctx.ip);
+      throw new AuthenticationFailed(NO_ACTIVE_ACCOUNT, 'no_active_account');
+    }
+    const pair = deps.tokens.issuePair(user.id);
+    ctx.body = { refresh: pair.refresh, access: pair.access };
+  });
+
+  r.post('/token/refresh', async (ctx) => {
+    const { refresh: token } = refresh.parse(ctx.request.body);
+    const pair = await deps.tokens.refresh(token, {
+      checkUser: async (id) => {
+        if (!(await findUserById(deps.db, id))?.isActive) throw new AuthenticationFailed(NO_ACTIVE_ACCOUNT_FOR_TOKEN, 'no_active_account');
+      },
+    });
+    ctx.body = { access: pair.access, refresh: pair.refresh };
+  });
+
+  r.post('/token/blacklist', async (ctx) => {
+    const { refresh: token } = refresh.parse(ctx.request.body);
+    await deps.tokens.blacklist(token);
+    ctx.body = {};
+  });
+
+  r.get('/me', requireUser, (ctx) => {
+    const user = ctx.state.user!;
+    ctx.body = { id: user.id, username: user.username, email: user.email, is_staff: user.isStaff, date_joined: user.dateJoined };
+  });
+
+  return r;
+}
+
+type Registration = { username: string; email: string; password: string; password2: string };
+
+/**
+ * The original serializer's order: every field's built-in checks and validators (username
+ * uniqueness, the four password validators) are reported together; the passwords-match
+ * check runs only when all fields are valid. The read-model uniqueness check gives the
+ * message early; the username stream is what guarantees it under races.
+ */
+async function parseRegistration(db: Knex, body: unknown): Promise<Registration> {
+  let input: Registration | undefined;
+  let errors: FieldErrors = {};
+  try {
+    input = register.parse(body);
+  } catch (err) {
+    if (!(err instanceof ValidationFailed)) throw err;
+    errors = err.fieldErrors;
+  }
+  const raw = (input ?? body) as Partial<Record<keyof Registration, unknown>>;
+  const text = (value: unknown) => (typeof value === 'string' ? pythonStrip(value) : '');
+  const extra: FieldErrors = {};
+  if (!errors.username && (await findUserByUsername(db, text(raw.username)))) extra.username = [USERNAME_TAKEN];
+  if (!errors.password && typeof raw.password === 'string') {
+    const problems = validatePassword(text(raw.password), { username: text(raw.username), email: text(raw.email) });
+    if (problems.length > 0) extra.password = problems;
+  }
+  const merged = Object.fromEntries(
+    (['username', 'email', 'password', 'password2'] as const).flatMap((field) => {
+      const messages = errors[field] ?? extra[field];
+      return messages ? [[field, messages]] : [];
+    }),
+  );
+  if (!input || Object.keys(merged).length > 0) throw new ValidationFailed({ ...errors, ...merged });
+  if (input.password !== input.password2) throw new ValidationFailed({ password: ["Password fields didn't match."] });
+  return input;
+}
