@@ -4,6 +4,7 @@
  */
 const benchmarks: Record<string, () => Promise<{ main(): Promise<boolean> }>> = {
   append: () => import('./append.js'),
+  login: () => import('./login.js'),
 };
 
 const requested = process.argv.slice(2);
