@@ -3,6 +3,8 @@ import * as events from './20261124_01_events.js';
 import * as projectionCheckpoints from './20261124_02_projection_checkpoints.js';
 import * as idSequences from './20261124_03_id_sequences.js';
 import * as users from './20261124_04_users.js';
+import * as resumes from './20261124_05_resumes.js';
+import * as jobApplications from './20261124_06_job_applications.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list works
@@ -13,6 +15,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124_02_projection_checkpoints': projectionCheckpoints,
   '20261124_03_id_sequences': idSequences,
   '20261124_04_users': users,
+  '20261124_05_resumes': resumes,
+  '20261124_06_job_applications': jobApplications,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -18,6 +18,11 @@ import { ensureAdmin } from './commands/bootstrapAdmin.js';
 import { systemClock, type CommandDeps } from './commands/deps.js';
 import { sequenceIds } from './db/ids.js';
 import { authRoutes } from './http/routes/auth.js';
+import { exampleRoutes } from './http/routes/examples.js';
+import { jobApplicationRoutes } from './http/routes/jobApplications.js';
+import { resumeRoutes } from './http/routes/resumes.js';
+import { createCachedLists, type CachedLists } from './cache/cachedList.js';
+import { invalidateCachedLists } from './projections/cacheInvalidation.js';
 import { findUserById } from './projections/users.js';
 import { allProjections } from './projections/index.js';
 import { ProjectionRuntime } from './projections/runtime.js';
@@ -27,6 +32,7 @@ export interface Infrastructure {
   db: Knex;
   store: EventStore;
   cache: Cache;
+  lists: CachedLists;
   projections: ProjectionRuntime;
   close(): Promise<void>;
 }
@@ -49,7 +55,9 @@ export async function startInfrastructure(config: Config, logger: Logger, option
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const store = await createEventStore(config.eventStore, databaseUrl, logger);
   const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
+  const lists = createCachedLists(cache, logger);
   const projections = new ProjectionRuntime({
+    afterCommit: invalidateCachedLists(db, lists),
     db,
     store,
     connectionString: databaseUrl,
@@ -64,6 +72,7 @@ export async function startInfrastructure(config: Config, logger: Logger, option
     db,
     store,
     cache,
+    lists,
     projections,
     async close() {
       await projections.stop();
@@ -125,6 +134,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           registerByIp: throttle('throttle:register:ip:', t.registrationsPerIp, t.registrationWindowS),
         },
       }),
+      resumeRoutes({ db, commands }),
+      jobApplicationRoutes({ db, commands }),
+      exampleRoutes({ db, lists: infrastructure.lists }),
     ],
     bodyLimitBytes: config.bodyLimitBytes,
   });

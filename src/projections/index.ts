@@ -1,5 +1,13 @@
+import { jobApplicationEventsProjection } from './jobApplicationEvents.js';
+import { jobApplicationsProjection } from './jobApplications.js';
 import { anyProjection, type Projection } from './projection.js';
+import { resumesProjection } from './resumes.js';
 import { usersProjection } from './users.js';
 
 /** Every read model, in the order they are started and listed. */
-export const allProjections: readonly Projection[] = [anyProjection(usersProjection)];
+export const allProjections: readonly Projection[] = [
+  anyProjection(usersProjection),
+  anyProjection(resumesProjection),
+  anyProjection(jobApplicationsProjection),
+  anyProjection(jobApplicationEventsProjection),
+];

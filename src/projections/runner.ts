@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import pg from 'pg';
-import { START, type EventStore, type Position } from '../eventstore/port.js';
+import { START, type EventStore, type Position, type RecordedEvent } from '../eventstore/port.js';
 import type { Logger } from '../db/channelNotifier.js';
 import { contextFor, type Projection } from './projection.js';
 import { moveCheckpoint, readCheckpoints } from './checkpoints.js';
@@ -15,6 +15,11 @@ export interface RunnerDeps {
   maxBatchSize?: number;
   /** How often a standby instance tries to take over the read model. */
   standbyRetryMs?: number;
+  /**
+   * Runs after a batch committed (e.g. to drop cached lists the batch changed). Never inside
+   * the transaction: a read model must not depend on anything outside PostgreSQL.
+   */
+  afterCommit?: (projection: string, events: readonly RecordedEvent[]) => Promise<void>;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -109,6 +114,9 @@ export class ProjectionRunner {
         await moveCheckpoint(trx, this.projection.name, checkpoint, to);
       });
       checkpoint = to;
+      await this.deps.afterCommit?.(this.projection.name, batch).catch((err: unknown) =>
+        this.deps.logger.error({ err, projection: this.projection.name }, 'after-commit hook failed'),
+      );
       progress.report(this.projection.name, to);
     }
   }

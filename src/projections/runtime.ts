@@ -16,6 +16,7 @@ export interface RuntimeOptions {
   waitTimeoutMs?: number;
   maxBatchSize?: number;
   standbyRetryMs?: number;
+  afterCommit?: RunnerDeps['afterCommit'];
 }
 
 /**

@@ -1,0 +1,131 @@
+import type { Knex } from 'knex';
+import type { ParsedUrlQuery } from 'node:querystring';
+import { ValidationFailed, type FieldErrors } from '../domain/errors.js';
+
+/** What a list endpoint allows: sortable fields, searched columns, exact-match filters. */
+export interface ListSpec {
+  /** API field name -> column. */
+  orderable: Record<string, string>;
+  /** e.g. `-updated_at`: the original's Meta.ordering. */
+  defaultOrdering: string;
+  searchColumns: readonly string[];
+  /** Query parameter -> column and its allowed values. */
+  filters: Record<string, { column: string; values: readonly string[] }>;
+}
+
+export interface ListQuery {
+  ordering: { column: string; direction: 'asc' | 'desc' }[];
+  search?: string;
+  filters: { column: string; value: string }[];
+  page?: { limit: number; offset: number };
+}
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+const MAX_LIMIT = 1000;
+const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[value.length - 1] : value);
+
+function nonNegativeInteger(raw: string | undefined, name: string, errors: FieldErrors, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\s*\d+\s*$/.test(raw)) {
+    errors[name] = ['A valid integer is required.'];
+    return undefined;
+  }
+  const n = Number(raw);
+  if (n > max) errors[name] = [`Ensure this value is less than or equal to ${max}.`];
+  return n;
+}
+
+/** Parses `?status=&search=&ordering=&limit=&offset=`; a bad parameter is a 400 naming it. */
+export function parseListQuery(query: ParsedUrlQuery, spec: ListSpec): ListQuery {
+  const errors: FieldErrors = {};
+  const filters: ListQuery['filters'] = [];
+  for (const [param, { column, values }] of Object.entries(spec.filters)) {
+    const value = single(query[param]);
+    if (value === undefined) continue;
+    if (!values.includes(value)) errors[param] = [`Select a valid choice. ${value} is not one of the available choices.`];
+    else filters.push({ column, value });
+  }
+  const orderingParam = single(query.ordering)?.trim() || spec.defaultOrdering;
+  const ordering: ListQuery['ordering'] = [];
+  for (const term of orderingParam.split(',').map((t) => t.trim()).filter(Boolean)) {
+    const field = term.replace(/^-/, '');
+    const column = spec.orderable[field];
+    if (!column) {
+      errors.ordering = [`Cannot order by "${field}". Choose from: ${Object.keys(spec.orderable).join(', ')}.`];
+      break;
+    }
+    ordering.push({ column, direction: term.startsWith('-') ? 'desc' : 'asc' });
+  }
+  const limit = nonNegativeInteger(single(query.limit), 'limit', errors, MAX_LIMIT);
+  const offset = nonNegativeInteger(single(query.offset), 'offset', errors);
+  if (Object.keys(errors).length > 0) throw new ValidationFailed(errors);
+  const search = single(query.search)?.trim();
+  return {
+    ordering,
+    search: search || undefined,
+    filters,
+    page: limit !== undefined || offset !== undefined ? { limit: limit ?? 100, offset: offset ?? 0 } : undefined,
+  };
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function applyFilters(query: Knex.QueryBuilder, list: ListQuery, spec: ListSpec): Knex.QueryBuilder {
+  for (const { column, value } of list.filters) query.where(column, value);
+  const search = list.search;
+  if (search !== undefined) {
+    query.where((q) => {
+      for (const column of spec.searchColumns) q.orWhereILike(column, likePattern(search));
+    });
+  }
+  return query;
+}
+
+/**
+ * Runs a list: a plain array when no page was asked for (what the original's clients
+ * expect), DRF's limit/offset envelope with absolute next/previous links otherwise.
+ */
+export async function runList<Row, T>(
+  base: () => Knex.QueryBuilder,
+  list: ListQuery,
+  spec: ListSpec,
+  toApi: (row: Row) => T,
+  pageUrl: (offset: number, limit: number) => string,
+): Promise<T[] | Page<T>> {
+  const rows = applyFilters(base(), list, spec);
+  for (const { column, direction } of list.ordering) rows.orderBy(column, direction);
+  rows.orderBy('id', list.ordering[0]?.direction ?? 'desc');
+  if (!list.page) return ((await rows) as Row[]).map(toApi);
+  const { limit, offset } = list.page;
+  const [results, [{ count } = { count: 0 }]] = await Promise.all([
+    rows.limit(limit).offset(offset) as Promise<Row[]>,
+    applyFilters(base(), list, spec).count<{ count: string | number }[]>('* as count'),
+  ]);
+  const total = Number(count);
+  return {
+    count: total,
+    next: offset + limit < total ? pageUrl(offset + limit, limit) : null,
+    previous: offset > 0 ? pageUrl(Math.max(0, offset - limit), limit) : null,
+    results: results.map(toApi),
+  };
+}
+
+/** DRF's link format: the request URL with `limit` and `offset` replaced. */
+export function pageUrlFor(origin: string, path: string, query: ParsedUrlQuery): (offset: number, limit: number) => string {
+  return (offset, limit) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (key === 'limit' || key === 'offset' || value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
+    }
+    params.set('limit', String(limit));
+    if (offset > 0) params.set('offset', String(offset));
+    return `${origin}${path}?${params.toString()}`;
+  };
+}

@@ -1,0 +1,7 @@
+import Router from '@koa/router';
+import type { ResourceRouteDeps } from './resources.js';
+
+/** Placeholder: replaced by the real routes. */
+export function resumeRoutes(_deps: ResourceRouteDeps): Router {
+  return new Router();
+}
