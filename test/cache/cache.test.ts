@@ -5,6 +5,7 @@ import { pino, type Logger } from 'pino';
 import type { Cache } from '../../src/cache/cache.js';
 import { createCache } from '../../src/cache/createCache.js';
 import { MemoryCache } from '../../src/cache/memoryCache.js';
+import { freePort } from '../support/net.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const silent = pino({ level: 'silent' });
@@ -13,15 +14,6 @@ function capturingLogger(): { logger: Logger; lines: () => Array<{ level: number
   const written: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void written.push(line) });
   return { logger, lines: () => written.map((line) => JSON.parse(line) as { level: number; msg: string }) };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
 }
 
 async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
