@@ -5,6 +5,8 @@
 const benchmarks: Record<string, () => Promise<{ main(): Promise<boolean> }>> = {
   append: () => import('./append.js'),
   login: () => import('./login.js'),
+  tracker: () => import('./tracker.js'),
+  'authenticated-user': () => import('./authenticatedUser.js'),
 };
 
 const requested = process.argv.slice(2);

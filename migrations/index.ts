@@ -5,6 +5,7 @@ import * as idSequences from './20261124_03_id_sequences.js';
 import * as users from './20261124_04_users.js';
 import * as resumes from './20261124_05_resumes.js';
 import * as jobApplications from './20261124_06_job_applications.js';
+import * as ai from './20261124_07_ai.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list works
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124_04_users': users,
   '20261124_05_resumes': resumes,
   '20261124_06_job_applications': jobApplications,
+  '20261124_07_ai': ai,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -21,6 +21,8 @@ import { authRoutes } from './http/routes/auth.js';
 import { exampleRoutes } from './http/routes/examples.js';
 import { jobApplicationRoutes } from './http/routes/jobApplications.js';
 import { resumeRoutes } from './http/routes/resumes.js';
+import { aiRoutes } from './http/routes/ai.js';
+import { adminAiModelRoutes } from './http/routes/adminAiModels.js';
 import { createCachedLists, type CachedLists } from './cache/cachedList.js';
 import { invalidateCachedLists } from './projections/cacheInvalidation.js';
 import { findUserById } from './projections/users.js';
@@ -137,6 +139,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       resumeRoutes({ db, commands }),
       jobApplicationRoutes({ db, commands }),
       exampleRoutes({ db, lists: infrastructure.lists }),
+      aiRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
+      adminAiModelRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
     ],
     bodyLimitBytes: config.bodyLimitBytes,
   });

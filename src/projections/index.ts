@@ -1,3 +1,5 @@
+import { aiModelsProjection } from './aiModels.js';
+import { aiUsageDailyProjection } from './aiUsageDaily.js';
 import { jobApplicationEventsProjection } from './jobApplicationEvents.js';
 import { jobApplicationsProjection } from './jobApplications.js';
 import { anyProjection, type Projection } from './projection.js';
@@ -10,4 +12,6 @@ export const allProjections: readonly Projection[] = [
   anyProjection(resumesProjection),
   anyProjection(jobApplicationsProjection),
   anyProjection(jobApplicationEventsProjection),
+  anyProjection(aiModelsProjection),
+  anyProjection(aiUsageDailyProjection),
 ];
