@@ -1,4 +1,130 @@
+import type { Knex } from 'knex';
+import { assertNever } from '../domain/errors.js';
+import {
+  JOB_APPLICATION_STATUSES,
+  type JobApplicationChanges,
+  type JobApplicationEvent,
+  type JobApplicationFields,
+} from '../domain/jobApplication/index.js';
+import { runList, type ListQuery, type ListSpec, type Page } from '../http/listQuery.js';
 import type { Projection } from './projection.js';
 
-/** Placeholder: replaced by the job_applications read model. */
-export const jobApplicationsProjection: Projection = { name: 'job_applications', tables: ['job_applications'], handles: [], apply: async () => undefined };
+/** Emitted by the resumes aggregate; an application that used the resume keeps no dangling id (Django's SET_NULL). */
+type ResumeDeleted = { type: 'ResumeDeleted'; data: { id: number; userId: number; at: string } };
+
+const FIELD_COLUMNS = ['job_title', 'company_name', 'original_job_description', 'resume_used', 'date_applied', 'status', 'notes'] as const;
+
+/** Only the known columns of an event's changes reach the table. */
+function columnsOf(changes: JobApplicationChanges): JobApplicationChanges {
+  return Object.fromEntries(FIELD_COLUMNS.filter((c) => changes[c] !== undefined).map((c) => [c, changes[c]]));
+}
+
+export const jobApplicationsProjection: Projection<JobApplicationEvent | ResumeDeleted> = {
+  name: 'job_applications',
+  tables: ['job_applications'],
+  handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationSoftDeleted', 'JobApplicationRestored', 'ResumeDeleted'],
+  async apply({ table }, event) {
+    switch (event.type) {
+      case 'JobApplicationCreated': {
+        const { id, userId, fields, isExample, at } = event.data;
+        await table('job_applications')
+          .insert({ id, user_id: userId, ...columnsOf(fields), is_deleted: false, is_example: isExample, created_at: at, updated_at: at })
+          .onConflict('id')
+          .ignore();
+        return;
+      }
+      case 'JobApplicationUpdated':
+        await table('job_applications').where({ id: event.data.id }).update({ ...columnsOf(event.data.changes), updated_at: event.data.at });
+        return;
+      case 'JobApplicationSoftDeleted':
+        await table('job_applications').where({ id: event.data.id }).update({ is_deleted: true, updated_at: event.data.at });
+        return;
+      case 'JobApplicationRestored':
+        await table('job_applications').where({ id: event.data.id }).update({ is_deleted: false, updated_at: event.data.at });
+        return;
+      case 'ResumeDeleted':
+        // Like Django's SET_NULL: a bulk update that leaves updated_at alone.
+        await table('job_applications').where({ resume_used: event.data.id }).update({ resume_used: null });
+        return;
+      case 'JobApplicationStatusChanged':
+        return; // the JobApplicationUpdated beside it already carries the new status
+      default:
+        return assertNever(event);
+    }
+  },
+};
+
+interface JobApplicationRow extends Omit<JobApplicationFields, 'date_applied'> {
+  id: number;
+  user_id: number;
+  date_applied: Date | null;
+  is_deleted: boolean;
+  is_example: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** An application as the API shows it. */
+export interface JobApplicationView extends JobApplicationFields {
+  id: number;
+  user: number;
+  is_deleted: boolean;
+  is_example: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+// pg reads a DATE as local midnight, so the local calendar fields give the stored day back.
+const isoDay = (d: Date): string =>
+  `${String(d.getFullYear()).padStart(4, '0')}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+export const toJobApplicationView = (row: JobApplicationRow): JobApplicationView => ({
+  id: row.id,
+  user: row.user_id,
+  job_title: row.job_title,
+  company_name: row.company_name,
+  original_job_description: row.original_job_description,
+  resume_used: row.resume_used,
+  date_applied: row.date_applied && isoDay(row.date_applied),
+  status: row.status,
+  notes: row.notes,
+  is_deleted: row.is_deleted,
+  is_example: row.is_example,
+  created_at: row.created_at.toISOString(),
+  updated_at: row.updated_at.toISOString(),
+});
+
+const ownActive = (db: Knex, userId: number) => db('job_applications').where({ user_id: userId, is_deleted: false });
+
+export async function findJobApplication(db: Knex, userId: number, id: number): Promise<JobApplicationView | undefined> {
+  const row = (await ownActive(db, userId).where({ id }).first()) as JobApplicationRow | undefined;
+  return row && toJobApplicationView(row);
+}
+
+export const jobApplicationListSpec: ListSpec = {
+  // Qualified, so that ordering always uses the column and never a same-named output alias.
+  orderable: Object.fromEntries(
+    ['id', 'job_title', 'company_name', 'date_applied', 'status', 'created_at', 'updated_at'].map((f) => [f, `job_applications.${f}`]),
+  ),
+  defaultOrdering: '-created_at',
+  searchColumns: ['job_title', 'company_name'],
+  filters: { status: { column: 'status', values: JOB_APPLICATION_STATUSES } },
+};
+
+/** The caller's applications that are not soft-deleted: an array, or a page when one was asked for. */
+export function listJobApplications(
+  db: Knex,
+  userId: number,
+  list: ListQuery,
+  pageUrl: (offset: number, limit: number) => string,
+): Promise<JobApplicationView[] | Page<JobApplicationView>> {
+  return runList(() => ownActive(db, userId), list, jobApplicationListSpec, toJobApplicationView, pageUrl);
+}
+
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/** Whether `resumeId` is one of the user's live resumes. An id beyond bigint is simply absent (Django 5's lookups agree). */
+export async function isOwnResume(db: Knex, userId: number, resumeId: number): Promise<boolean> {
+  if (!Number.isInteger(resumeId) || resumeId < 1 || BigInt(resumeId) > MAX_BIGINT) return false;
+  return (await db('resumes').where({ id: resumeId, user_id: userId }).first('id')) !== undefined;
+}

@@ -1,4 +1,90 @@
+import type { Knex } from 'knex';
+import { NotFound, assertNever } from '../domain/errors.js';
+import type { ResumeChanges, ResumeEvent } from '../domain/resume/index.js';
+import { runList, type ListQuery, type ListSpec, type Page } from '../http/listQuery.js';
 import type { Projection } from './projection.js';
 
-/** Placeholder: replaced by the resumes read model. */
-export const resumesProjection: Projection = { name: 'resumes', tables: ['resumes'], handles: [], apply: async () => undefined };
+export const resumesProjection: Projection<ResumeEvent> = {
+  name: 'resumes',
+  tables: ['resumes'],
+  handles: ['ResumeCreated', 'ResumeUpdated', 'ResumeDeleted'],
+  async apply({ table }, event) {
+    switch (event.type) {
+      case 'ResumeCreated': {
+        const { id, userId, username, title, content, source, aiModel, at } = event.data;
+        await table('resumes')
+          .insert({ id, user_id: userId, username, title, content, source, ai_model: aiModel ?? null, created_at: at, updated_at: at })
+          .onConflict('id')
+          .ignore();
+        return;
+      }
+      case 'ResumeUpdated':
+        await table('resumes').where({ id: event.data.id }).update({ ...columnsOf(event.data.changes), updated_at: event.data.at });
+        return;
+      case 'ResumeDeleted':
+        await table('resumes').where({ id: event.data.id }).delete();
+        return;
+      default:
+        return assertNever(event);
+    }
+  },
+};
+
+// Only the keys present: an absent field must not be written as NULL.
+const columnsOf = ({ title, content }: ResumeChanges) => ({
+  ...(title === undefined ? {} : { title }),
+  ...(content === undefined ? {} : { content }),
+});
+
+interface ResumeRow {
+  id: number;
+  username: string;
+  title: string;
+  content: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A resume as the API shows it (the original serializer's fields, `user` being the username). */
+export interface ResumeView {
+  id: number;
+  user: string;
+  title: string;
+  content: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const toView = (row: ResumeRow): ResumeView => ({
+  id: row.id,
+  user: row.username,
+  title: row.title,
+  content: row.content,
+  created_at: row.created_at.toISOString(),
+  updated_at: row.updated_at.toISOString(),
+});
+
+const COLUMNS = ['id', 'username', 'title', 'content', 'created_at', 'updated_at'];
+
+/** The caller's resume; another user's is NotFound, exactly like a missing one. */
+export async function getResume(db: Knex, userId: number, id: number): Promise<ResumeView> {
+  const row = (await db('resumes').select(COLUMNS).where({ id, user_id: userId }).first()) as ResumeRow | undefined;
+  if (!row) throw new NotFound();
+  return toView(row);
+}
+
+export const resumeListSpec: ListSpec = {
+  orderable: { id: 'id', title: 'title', created_at: 'created_at', updated_at: 'updated_at' },
+  defaultOrdering: '-updated_at',
+  searchColumns: ['title'],
+  filters: {},
+};
+
+export function listResumes(
+  db: Knex,
+  userId: number,
+  list: ListQuery,
+  pageUrl: (offset: number, limit: number) => string,
+): Promise<ResumeView[] | Page<ResumeView>> {
+  return runList(() => db('resumes').where({ user_id: userId }), list, resumeListSpec, toView, pageUrl);
+}

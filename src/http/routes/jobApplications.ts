@@ -1,7 +1,108 @@
-import Router from '@koa/router';
+import Router, { type RouterContext } from '@koa/router';
+import type { Knex } from 'knex';
+import { requireUser } from '../../auth/bearer.js';
+import { createJobApplication, restoreJobApplication, softDeleteJobApplication, updateJobApplication } from '../../commands/jobApplications.js';
+import { NotFound, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
+import { newJobApplicationFields } from '../../domain/jobApplication/index.js';
+import { jobApplicationHistory } from '../../projections/jobApplicationEvents.js';
+import { findJobApplication, isOwnResume, jobApplicationListSpec, listJobApplications, type JobApplicationView } from '../../projections/jobApplications.js';
+import { jobApplicationStats } from '../../projections/jobApplicationStats.js';
+import { commandContext } from '../commandContext.js';
+import { pathId, requestOrigin } from '../requestUrl.js';
+import { pageUrlFor, parseListQuery } from '../listQuery.js';
+import { jobApplicationBody } from '../schemas/jobApplications.js';
+import { bodyValidator } from '../validation/bodyValidator.js';
+import { pythonInt, pythonStr } from '../validation/python.js';
 import type { ResourceRouteDeps } from './resources.js';
 
-/** Placeholder: replaced by the real routes. */
-export function jobApplicationRoutes(_deps: ResourceRouteDeps): Router {
-  return new Router();
+const body = bodyValidator(jobApplicationBody);
+
+export function jobApplicationRoutes({ db, commands }: ResourceRouteDeps): Router {
+  const r = new Router({ prefix: '/api/job-applications' });
+  const context = (ctx: RouterContext) => commandContext(ctx, commands.clock);
+  const ownApplication = async (ctx: RouterContext): Promise<JobApplicationView> => {
+    const { id, userId } = target(ctx);
+    const application = await findJobApplication(db, userId, id);
+    if (!application) throw new NotFound();
+    return application;
+  };
+
+  r.get('/', requireUser, async (ctx) => {
+    const list = parseListQuery(ctx.query, jobApplicationListSpec);
+    const pageUrl = pageUrlFor(requestOrigin(ctx), ctx.path, ctx.query);
+    ctx.body = await listJobApplications(db, userIdOf(ctx), list, pageUrl);
+  });
+
+  r.post('/', requireUser, async (ctx) => {
+    const fields = await validated(db, userIdOf(ctx), body.parse, ctx.request.body);
+    const id = await createJobApplication(commands, { userId: userIdOf(ctx), fields: newJobApplicationFields(fields) }, context(ctx));
+    ctx.status = 201;
+    ctx.body = await findJobApplication(db, userIdOf(ctx), id);
+  });
+
+  r.get('/stats', requireUser, async (ctx) => {
+    ctx.body = await jobApplicationStats(db, userIdOf(ctx));
+  });
+
+  r.get('/:id', requireUser, async (ctx) => {
+    ctx.body = await ownApplication(ctx);
+  });
+
+  const update = (parse: typeof body.parsePartial) => async (ctx: RouterContext) => {
+    await ownApplication(ctx); // DRF looks the object up (404) before it validates the body (400)
+    const changes = await validated(db, userIdOf(ctx), parse, ctx.request.body);
+    await updateJobApplication(commands, { ...target(ctx), changes }, context(ctx));
+    ctx.body = await ownApplication(ctx);
+  };
+  r.put('/:id', requireUser, update(body.parse));
+  r.patch('/:id', requireUser, update(body.parsePartial));
+
+  r.delete('/:id', requireUser, async (ctx) => {
+    await softDeleteJobApplication(commands, target(ctx), context(ctx));
+    ctx.status = 204;
+  });
+
+  r.post('/:id/restore', requireUser, async (ctx) => {
+    await restoreJobApplication(commands, target(ctx), context(ctx));
+    ctx.body = await ownApplication(ctx);
+  });
+
+  r.get('/:id/history', requireUser, async (ctx) => {
+    const { id, userId } = target(ctx);
+    const history = await jobApplicationHistory(db, userId, id);
+    if (history.length === 0) throw new NotFound();
+    ctx.body = history;
+  });
+
+  return r;
+}
+
+const userIdOf = (ctx: RouterContext): number => ctx.state.user!.id;
+
+/** The application named in the path, and the caller. */
+const target = (ctx: RouterContext): { id: number; userId: number } => ({ id: pathId(ctx.params.id), userId: userIdOf(ctx) });
+
+/**
+ * DRF validates `resume_used` like any other field, so a resume that is missing or someone
+ * else's is reported together with the other fields' errors, in the serializer's order
+ * (the foreign key is last). The message quotes the pk as it was sent.
+ */
+async function validated<T>(db: Knex, userId: number, parse: (input: unknown) => T, input: unknown): Promise<T> {
+  let parsed: T | undefined;
+  let errors: FieldErrors = {};
+  try {
+    parsed = parse(input);
+  } catch (err) {
+    if (!(err instanceof ValidationFailed)) throw err;
+    errors = err.fieldErrors;
+  }
+  const sent = typeof input === 'object' && input !== null ? (input as Record<string, unknown>).resume_used : undefined;
+  if (sent !== undefined && sent !== null && !errors.resume_used) {
+    const resumeId = typeof sent === 'number' ? sent : pythonInt(String(sent));
+    if (resumeId === undefined || !(await isOwnResume(db, userId, resumeId))) {
+      errors = { ...errors, resume_used: [`Invalid pk "${pythonStr(sent)}" - object does not exist.`] };
+    }
+  }
+  if (parsed === undefined || Object.keys(errors).length > 0) throw new ValidationFailed(errors);
+  return parsed;
 }

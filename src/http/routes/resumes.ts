@@ -1,7 +1,79 @@
-import Router from '@koa/router';
+import Router, { type RouterMiddleware } from '@koa/router';
+import { requireUser } from '../../auth/bearer.js';
+import { createResume, deleteResume, readResumeHistory, updateResume } from '../../commands/resumes.js';
+import { assertNever } from '../../domain/errors.js';
+import type { ResumeChanges, ResumeEvent } from '../../domain/resume/index.js';
+import type { RecordedEvent } from '../../eventstore/port.js';
+import { getResume, listResumes, resumeListSpec } from '../../projections/resumes.js';
+import { commandContext } from '../commandContext.js';
+import { pathId, requestOrigin } from '../requestUrl.js';
+import { pageUrlFor, parseListQuery } from '../listQuery.js';
+import { resumeBody } from '../schemas/resumes.js';
+import { bodyValidator } from '../validation/bodyValidator.js';
 import type { ResourceRouteDeps } from './resources.js';
 
-/** Placeholder: replaced by the real routes. */
-export function resumeRoutes(_deps: ResourceRouteDeps): Router {
-  return new Router();
+const resume = bodyValidator(resumeBody);
+
+export function resumeRoutes({ db, commands }: ResourceRouteDeps): Router {
+  const r = new Router({ prefix: '/api/resumes' });
+
+  r.get('/', requireUser, async (ctx) => {
+    const list = parseListQuery(ctx.query, resumeListSpec);
+    const pageUrl = pageUrlFor(requestOrigin(ctx), ctx.path, ctx.query);
+    ctx.body = await listResumes(db, ctx.state.user!.id, list, pageUrl);
+  });
+
+  r.post('/', requireUser, async (ctx) => {
+    const { id: userId, username } = ctx.state.user!;
+    const input = resume.parse(ctx.request.body);
+    const id = await createResume(commands, { userId, username, ...input }, commandContext(ctx, commands.clock));
+    ctx.status = 201;
+    ctx.body = await getResume(db, userId, id);
+  });
+
+  r.get('/:id', requireUser, async (ctx) => {
+    ctx.body = await getResume(db, ctx.state.user!.id, pathId(ctx.params.id));
+  });
+
+  const edit = (parse: (body: unknown) => ResumeChanges): RouterMiddleware => async (ctx) => {
+    const userId = ctx.state.user!.id;
+    const id = pathId(ctx.params.id);
+    await getResume(db, userId, id); // DRF looks the object up (404) before it validates the body (400)
+    await updateResume(commands, { id, userId, changes: parse(ctx.request.body) }, commandContext(ctx, commands.clock));
+    ctx.body = await getResume(db, userId, id);
+  };
+  r.put('/:id', requireUser, edit(resume.parse));
+  r.patch('/:id', requireUser, edit(resume.parsePartial));
+
+  r.delete('/:id', requireUser, async (ctx) => {
+    await deleteResume(commands, { id: pathId(ctx.params.id), userId: ctx.state.user!.id }, commandContext(ctx, commands.clock));
+    ctx.status = 204;
+  });
+
+  r.get('/:id/history', requireUser, async (ctx) => {
+    const events = await readResumeHistory(commands.store, { id: pathId(ctx.params.id), userId: ctx.state.user!.id });
+    ctx.body = events.map(historyEntry);
+  });
+
+  return r;
+}
+
+function historyEntry(event: RecordedEvent<ResumeEvent>) {
+  return { revision: Number(event.revision), type: event.type, at: event.data.at, changes: changesOf(event) };
+}
+
+/** What each event set, in the API's field names. */
+function changesOf(event: ResumeEvent): Record<string, unknown> {
+  switch (event.type) {
+    case 'ResumeCreated': {
+      const { title, content, source, aiModel } = event.data;
+      return { title, content, source, ...(aiModel === undefined ? {} : { ai_model: aiModel }) };
+    }
+    case 'ResumeUpdated':
+      return event.data.changes;
+    case 'ResumeDeleted':
+      return {};
+    default:
+      return assertNever(event);
+  }
 }

@@ -1,0 +1,25 @@
+import { JOB_APPLICATION_STATUSES } from '../../domain/jobApplication/index.js';
+
+/**
+ * The body of POST, PUT and PATCH /api/job-applications/: the original's `fields='__all__'`
+ * serializer, so errors come in its order (id, the model's own fields, the foreign keys last).
+ */
+export const jobApplicationBody = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer', readOnly: true },
+    job_title: { type: 'string', maxLength: 200, examples: ['Senior Software Engineer'] },
+    company_name: { type: 'string', maxLength: 200, examples: ['TechCorp Inc.'] },
+    original_job_description: { type: 'string', 'x-allow-blank': true },
+    date_applied: { type: ['string', 'null'], format: 'date', examples: ['2023-01-15'] },
+    status: { type: 'string', enum: JOB_APPLICATION_STATUSES, default: 'Applied' },
+    notes: { type: 'string', 'x-allow-blank': true },
+    is_deleted: { type: 'boolean', readOnly: true },
+    is_example: { type: 'boolean', readOnly: true },
+    created_at: { type: 'string', format: 'date-time', readOnly: true },
+    updated_at: { type: 'string', format: 'date-time', readOnly: true },
+    user: { type: 'integer', readOnly: true },
+    resume_used: { type: ['integer', 'null'], 'x-pk': true, description: 'Id of one of your own resumes.' },
+  },
+  required: ['job_title', 'company_name'],
+} as const;

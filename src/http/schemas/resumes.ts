@@ -1,0 +1,13 @@
+/** The original ResumeSerializer: `title` (CharField, 255) and `content` (TextField) are writable; the rest is read-only. */
+export const resumeBody = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer', readOnly: true },
+    user: { type: 'string', readOnly: true, description: 'The owner’s username.' },
+    title: { type: 'string', maxLength: 255, examples: ['Senior Backend Engineer'] },
+    content: { type: 'string', description: 'Markdown.', examples: ['# Jane Doe\n\n## Experience\n…'] },
+    created_at: { type: 'string', format: 'date-time', readOnly: true },
+    updated_at: { type: 'string', format: 'date-time', readOnly: true },
+  },
+  required: ['title', 'content'],
+} as const;
