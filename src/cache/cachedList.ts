@@ -1,11 +1,123 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Cache } from './cache.js';
 
-/** Placeholder: replaced by the cached-list module (HIT/MISS/BYPASS, single-flight, invalidation). */
+export const EXAMPLE_JOB_APPLICATIONS_LIST = 'example_job_applications_list';
+export const AI_MODELS_LIST = 'ai_models_list';
+export const LIST_TTL_S = 3600;
+
+export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
+
+export interface CachedRead<T> {
+  status: CacheStatus;
+  data: T;
+}
+
+/** Public lists kept in the cache as JSON; `load` reads the database and must return JSON-shaped data. */
 export interface CachedLists {
+  read<T>(key: string, load: () => Promise<T>): Promise<CachedRead<T>>;
+  /** Drops the keys; a failure is logged, never thrown (the projector must go on). */
   invalidate(keys: readonly string[]): Promise<void>;
 }
 
-export function createCachedLists(_cache: Cache, _logger: Logger): CachedLists {
-  return { invalidate: async () => undefined };
+const WARN_INTERVAL_MS = 30_000;
+
+/**
+ * Changed whenever a list is invalidated. A reader remembers it before loading and drops
+ * what it stored if it changed meanwhile: otherwise a load that read the database just
+ * before a commit could write the old list back after the invalidation, stale for an hour.
+ */
+const generationKey = (key: string): string => `${key}:generation`;
+
+interface Flight {
+  generation: string | null;
+  promise: Promise<unknown>;
+}
+
+export function createCachedLists(cache: Cache, logger: Logger): CachedLists {
+  const flights = new Map<string, Flight>();
+  const warnBypass = rateLimitedWarning(logger, 'Redis unavailable: cached lists answered from the database');
+
+  /** Concurrent misses for one key and one generation share one database read. */
+  function collapse<T>(key: string, generation: string | null, run: () => Promise<T>): Promise<T> {
+    const current = flights.get(key);
+    if (current && current.generation === generation) return current.promise as Promise<T>;
+    const promise = run().finally(() => {
+      if (flights.get(key)?.promise === promise) flights.delete(key);
+    });
+    flights.set(key, { generation, promise });
+    return promise;
+  }
+
+  async function fill<T>(key: string, generation: string | null, load: () => Promise<T>): Promise<T> {
+    const data = await load();
+    try {
+      await cache.set(key, JSON.stringify(data), LIST_TTL_S);
+      if ((await cache.get(generationKey(key))) !== generation) await cache.del(key);
+    } catch (err) {
+      warnBypass(err);
+    }
+    return data;
+  }
+
+  return {
+    async read<T>(key: string, load: () => Promise<T>): Promise<CachedRead<T>> {
+      let cached: string | null;
+      let generation: string | null = null;
+      try {
+        cached = await cache.get(key);
+        if (cached === null) generation = await cache.get(generationKey(key));
+      } catch (err) {
+        warnBypass(err);
+        return { status: 'BYPASS', data: await load() };
+      }
+      if (cached !== null) return { status: 'HIT', data: JSON.parse(cached) as T };
+      return { status: 'MISS', data: await collapse(key, generation, () => fill(key, generation, load)) };
+    },
+
+    async invalidate(keys) {
+      try {
+        // The generation first: a reader that re-checks it after storing then sees the change.
+        for (const key of keys) await cache.set(generationKey(key), randomUUID(), LIST_TTL_S);
+        await cache.del(...keys);
+      } catch (err) {
+        logger.error({ err: errorMessage(err), keys }, 'could not invalidate cached lists: they may stay stale until their TTL ends');
+      }
+    },
+  };
+}
+
+function rateLimitedWarning(logger: Logger, message: string): (err: unknown) => void {
+  let lastAt = -Infinity;
+  let suppressed = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - lastAt < WARN_INTERVAL_MS) {
+      suppressed += 1;
+      return;
+    }
+    logger.warn({ err: errorMessage(err), suppressed }, message);
+    lastAt = now;
+    suppressed = 0;
+  };
+}
+
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+const STATUS_TEXT: Record<CacheStatus, string> = {
+  HIT: 'HIT (Response from Redis cache)',
+  MISS: 'MISS (Response from database)',
+  BYPASS: 'BYPASS (Redis unavailable; response from database)',
+};
+
+/** What the answer needs of a Koa context; kept structural so the cache does not depend on Koa. */
+export interface ListResponse {
+  set(field: string, value: string): void;
+  body: unknown;
+}
+
+/** The original's answer: `{cache_status, data}` and `X-Cache-Status`. */
+export function answerWithCachedList(ctx: ListResponse, read: CachedRead<unknown>): void {
+  ctx.set('X-Cache-Status', read.status);
+  ctx.body = { cache_status: STATUS_TEXT[read.status], data: read.data };
 }

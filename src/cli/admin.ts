@@ -1,17 +1,26 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { startInfrastructure, type Infrastructure } from '../server.js';
+import { commandDeps, startInfrastructure, type Infrastructure } from '../server.js';
 import { projectionStatus } from '../projections/status.js';
+import { seedExamples } from '../commands/examples.js';
+import { aiModelExists, configureAiModel, deactivateAiModel, updateAiModel } from '../commands/aiModels.js';
+import type { CommandDeps } from '../commands/deps.js';
+import type { CommandContext } from '../domain/decider.js';
+import { AI_PROVIDERS, newAiModelSettings } from '../domain/aiModel/index.js';
+import { AppError, ValidationFailed } from '../domain/errors.js';
+import { aiModelBody } from '../http/schemas/aiModels.js';
+import { bodyValidator } from '../http/validation/bodyValidator.js';
+import { listAllModels } from '../projections/aiModels.js';
 
 /**
  * `npm run admin -- <command>`: the admins' and analysts' entry point.
  * Exit codes: 0 success, 1 failure, 2 wrong usage.
  */
-async function withInfrastructure<T>(run: (infra: Infrastructure) => Promise<T>): Promise<T> {
+async function withInfrastructure<T>(run: (infra: Infrastructure) => Promise<T>, options = { runProjectors: false }): Promise<T> {
   const config = loadConfig({ DEBUG: 'True', ...process.env });
   const logger = createLogger(process.env.LOG_LEVEL === undefined ? 'warn' : config.logLevel, 'resumate-admin');
-  const infra = await startInfrastructure(config, logger, { runProjectors: false });
+  const infra = await startInfrastructure(config, logger, options);
   try {
     return await run(infra);
   } finally {
@@ -37,6 +46,138 @@ projections
       console.log(`${s.name.padEnd(24)} lag ${String(s.lagEvents ?? '?').padStart(8)} events  ${s.lagSeconds.toFixed(1).padStart(8)} s  checkpoint ${s.checkpoint || '(start)'}`);
     }
   });
+
+const examples = program.command('examples').description('the public example job applications');
+examples
+  .command('seed')
+  .description('creates the non-login "example" user and five example applications, each only if missing')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { json?: boolean }) => {
+    // Projectors run here too (or stand by for a running API's): each write waits for its read model.
+    const report = await withInfrastructure(
+      (infra) => seedExamples({ commands: commandDeps(infra), db: infra.db, catchUp: () => infra.projections.catchUp() }),
+      { runProjectors: true },
+    );
+    if (options.json) {
+      console.log(JSON.stringify(report, null, 2));
+      return;
+    }
+    console.log(`example user: ${report.userCreated ? 'created' : 'already present'} (id ${report.userId})`);
+    const created = report.applicationsCreated;
+    console.log(`example applications: ${created.length} created${created.length > 0 ? ` (ids ${created.join(', ')})` : ''}, ${report.applicationsPresent} already present`);
+  });
+
+const aiModels = program.command('ai-models').description('AI model settings (every change is an event)');
+aiModels
+  .command('list')
+  .description('every model, inactive ones included')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { json?: boolean }) => {
+    const models = await withInfrastructure((infra) => listAllModels(infra.db));
+    if (options.json) {
+      console.log(JSON.stringify(models, null, 2));
+      return;
+    }
+    if (models.length === 0) console.log('No AI models configured.');
+    for (const m of models) {
+      const access = `${m.login_required ? 'login required' : 'anonymous ok'}, limit ${m.daily_limit || 'none'}`;
+      console.log(`${m.display_name.padEnd(24)} ${(m.is_active ? 'active' : 'inactive').padEnd(9)} ${m.api_provider.padEnd(14)} ${m.model_name.padEnd(28)} ${access}`);
+    }
+  });
+
+interface AiModelSetOptions {
+  provider?: string;
+  modelName?: string;
+  apiKeyName?: string;
+  dailyLimit?: string;
+  loginRequired?: boolean;
+  active?: boolean;
+  inactive?: boolean;
+  description?: string;
+  responseTime?: string;
+}
+
+/** API field -> the option that sets it, so a refusal names what the admin typed. */
+const AI_MODEL_OPTIONS: Record<string, string> = {
+  display_name: '<display-name>',
+  model_name: '--model-name',
+  api_provider: '--provider',
+  api_key_name: '--api-key-name',
+  is_active: '--active/--inactive',
+  login_required: '--login-required',
+  daily_limit: '--daily-limit',
+  response_time_info: '--response-time',
+  description: '--description',
+};
+
+/** Refusals are for the admin to read, not stack traces: invalid input exits 2, anything else 1. */
+async function reportingRefusals(run: () => Promise<string>): Promise<void> {
+  try {
+    console.log(await run());
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    const fieldErrors = err instanceof ValidationFailed ? Object.entries(err.fieldErrors) : [];
+    console.error(fieldErrors.length > 0 ? fieldErrors.map(([field, messages]) => `${AI_MODEL_OPTIONS[field] ?? field}: ${messages.join(' ')}`).join('\n') : err.message);
+    process.exitCode = err instanceof ValidationFailed ? 2 : 1;
+  }
+}
+
+const aiModelSettings = bodyValidator(aiModelBody);
+const cliContext = (deps: CommandDeps): CommandContext => ({ userId: null, requestId: 'admin-cli', at: deps.clock.now().toISOString() });
+
+aiModels
+  .command('set <display-name>')
+  .description('creates the model, or changes only the given settings of an existing one')
+  .addOption(new Option('--provider <provider>', 'api_provider').choices(AI_PROVIDERS))
+  .option('--model-name <name>', "the provider's model id")
+  .option('--api-key-name <name>', "environment variable holding the provider's key (blank only for offline)")
+  .option('--daily-limit <n|none>', 'generations per user or anonymous client per UTC day; none or 0 = unlimited')
+  .option('--login-required', 'only signed-in users may use it')
+  .option('--no-login-required', 'anonymous clients may use it too')
+  .addOption(new Option('--inactive', 'hide it from clients').conflicts('active'))
+  .option('--active', 'offer it to clients')
+  .option('--description <text>', 'shown to clients')
+  .option('--response-time <text>', 'shown to clients, e.g. "5-10 seconds"')
+  .action((displayName: string, o: AiModelSetOptions) =>
+    reportingRefusals(async () => {
+      const given = {
+        display_name: displayName,
+        model_name: o.modelName,
+        api_provider: o.provider,
+        api_key_name: o.apiKeyName,
+        is_active: o.inactive ? false : o.active,
+        login_required: o.loginRequired,
+        daily_limit: o.dailyLimit === 'none' ? null : o.dailyLimit,
+        response_time_info: o.responseTime,
+        description: o.description,
+      };
+      const body = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+      const changes = aiModelSettings.parsePartial(body);
+      // Projectors run here too (or stand by for a running API's), so the write can wait for ai_models.
+      return withInfrastructure(async (infra) => {
+        const deps = commandDeps(infra);
+        if (await aiModelExists(deps, displayName)) {
+          await updateAiModel(deps, displayName, changes, cliContext(deps));
+          return `AI model "${displayName}" updated`;
+        }
+        await configureAiModel(deps, newAiModelSettings(aiModelSettings.parse(body)), cliContext(deps));
+        return `AI model "${displayName}" created`;
+      }, { runProjectors: true });
+    }),
+  );
+
+aiModels
+  .command('deactivate <display-name>')
+  .description('hides the model from clients (its history stays in the log)')
+  .action((displayName: string) =>
+    reportingRefusals(() =>
+      withInfrastructure(async (infra) => {
+        const deps = commandDeps(infra);
+        await deactivateAiModel(deps, displayName, cliContext(deps));
+        return `AI model "${displayName}" is inactive`;
+      }, { runProjectors: true }),
+    ),
+  );
 
 try {
   await program.parseAsync(process.argv);

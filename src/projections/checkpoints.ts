@@ -31,5 +31,12 @@ export async function readCheckpoints(db: Knex, names?: readonly string[]): Prom
 export async function moveCheckpoint(trx: Knex.Transaction, name: string, from: Position, to: Position): Promise<void> {
   const updated = await trx(TABLE).where({ name, position: from }).update({ position: to, updated_at: trx.fn.now() });
   if (updated !== 1) throw new CheckpointMoved(name);
-  await trx.raw('SELECT pg_notify(?, ?)', [CHECKPOINT_CHANNEL, `${name}|${to}`]);
+}
+
+/**
+ * Tells every process the read model reached `to`. Sent after the batch committed and its
+ * after-commit work (cache invalidation) ran, so a waiter released by it sees both.
+ */
+export async function announceCheckpoint(db: Knex, name: string, to: Position): Promise<void> {
+  await db.raw('SELECT pg_notify(?, ?)', [CHECKPOINT_CHANNEL, `${name}|${to}`]);
 }

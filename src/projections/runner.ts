@@ -3,7 +3,7 @@ import pg from 'pg';
 import { START, type EventStore, type Position, type RecordedEvent } from '../eventstore/port.js';
 import type { Logger } from '../db/channelNotifier.js';
 import { contextFor, type Projection } from './projection.js';
-import { moveCheckpoint, readCheckpoints } from './checkpoints.js';
+import { announceCheckpoint, moveCheckpoint, readCheckpoints } from './checkpoints.js';
 import type { ProjectionProgress } from './progress.js';
 
 export interface RunnerDeps {
@@ -118,6 +118,9 @@ export class ProjectionRunner {
         this.deps.logger.error({ err, projection: this.projection.name }, 'after-commit hook failed'),
       );
       progress.report(this.projection.name, to);
+      await announceCheckpoint(db, this.projection.name, to).catch((err: unknown) =>
+        this.deps.logger.warn({ err, projection: this.projection.name }, 'checkpoint NOTIFY failed; other processes see it on their next poll'),
+      );
     }
   }
 }

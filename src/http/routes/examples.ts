@@ -1,8 +1,35 @@
 import Router from '@koa/router';
 import type { Knex } from 'knex';
-import type { CachedLists } from '../../cache/cachedList.js';
+import { answerWithCachedList, EXAMPLE_JOB_APPLICATIONS_LIST, type CachedLists } from '../../cache/cachedList.js';
+import { NotFound } from '../../domain/errors.js';
+import { toJobApplicationView, type JobApplicationView } from '../../projections/jobApplications.js';
 
-/** Placeholder: replaced by GET /api/example-job-applications. */
-export function exampleRoutes(_deps: { db: Knex; lists: CachedLists }): Router {
-  return new Router();
+const EXAMPLES_SHOWN = 5;
+
+type JobApplicationRow = Parameters<typeof toJobApplicationView>[0];
+
+/**
+ * The original sliced `[:5]` off its queryset's default order. Ours is explicit, oldest
+ * first, so the demo set stays put when more examples are added.
+ */
+export async function listExampleApplications(db: Knex): Promise<JobApplicationView[]> {
+  const rows = await db('job_applications')
+    .where({ is_example: true, is_deleted: false })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])
+    .limit(EXAMPLES_SHOWN)
+    .select<JobApplicationRow[]>('*');
+  return rows.map(toJobApplicationView);
+}
+
+/** Public: no authentication. */
+export function exampleRoutes({ db, lists }: { db: Knex; lists: CachedLists }): Router {
+  const r = new Router();
+  r.get('/api/example-job-applications', async (ctx) => {
+    answerWithCachedList(ctx, await lists.read(EXAMPLE_JOB_APPLICATIONS_LIST, () => listExampleApplications(db)));
+  });
+  // DRF cannot look an object up in a sliced queryset: the original's detail URL always 404s.
+  r.get('/api/example-job-applications/:id', () => {
+    throw new NotFound();
+  });
+  return r;
 }

@@ -1,0 +1,116 @@
+import type { Knex } from 'knex';
+import type { CommandContext } from '../domain/decider.js';
+import type { JobApplicationFields } from '../domain/jobApplication/index.js';
+import { userDecider, userStream, type UserEvent } from '../domain/user/index.js';
+import { usernameDecider, usernameStream, type UsernameEvent } from '../domain/username/index.js';
+import type { CommandDeps } from './deps.js';
+import { createJobApplication } from './jobApplications.js';
+import { registerUser } from './users.js';
+
+export const EXAMPLE_USERNAME = 'example';
+/** Django's marker for an unusable password: no bcrypt hash starts with `!`, so no login ever matches. */
+const UNUSABLE_PASSWORD = '!';
+const EXAMPLE_USER = { username: EXAMPLE_USERNAME, email: 'example@example.com', passwordHash: UNUSABLE_PASSWORD, isStaff: false };
+
+export const EXAMPLE_APPLICATIONS: readonly JobApplicationFields[] = [
+  {
+    job_title: 'Senior Software Engineer',
+    company_name: 'TechCorp Inc.',
+    original_job_description: 'We are looking for a senior engineer to design and build scalable backend services in TypeScript and PostgreSQL, mentor others and own features end to end.',
+    resume_used: null,
+    date_applied: '2024-11-04',
+    status: 'Interviewing',
+    notes: 'Phone screen went well; technical interview with the platform team next Tuesday.',
+  },
+  {
+    job_title: 'Frontend Developer',
+    company_name: 'Brightline Studios',
+    original_job_description: 'Build accessible, fast React interfaces for our design tools together with product designers.',
+    resume_used: null,
+    date_applied: '2024-12-02',
+    status: 'Applied',
+    notes: 'Applied through the careers page with a portfolio link.',
+  },
+  {
+    job_title: 'Data Analyst',
+    company_name: 'Northwind Analytics',
+    original_job_description: 'Turn sales and operations data into dashboards and recommendations. SQL and Python required.',
+    resume_used: null,
+    date_applied: '2024-10-14',
+    status: 'Offer',
+    notes: 'Offer received; salary negotiation call on Friday.',
+  },
+  {
+    job_title: 'DevOps Engineer',
+    company_name: 'CloudNest',
+    original_job_description: 'Run our Kubernetes platform, CI/CD pipelines and observability stack across two clouds.',
+    resume_used: null,
+    date_applied: '2024-09-23',
+    status: 'Rejected',
+    notes: 'They went with a candidate with more Terraform experience; asked for feedback.',
+  },
+  {
+    job_title: 'Product Manager',
+    company_name: 'Greenleaf Health',
+    original_job_description: 'Lead the roadmap of our patient scheduling app, working with engineering, design and clinicians.',
+    resume_used: null,
+    date_applied: null,
+    status: 'Applied',
+    notes: 'Referral from a former colleague; waiting to hear back.',
+  },
+];
+
+export interface SeedDeps {
+  commands: CommandDeps;
+  db: Knex;
+  /** Lets the read models apply everything already in the log, so "missing" is judged on all of it. */
+  catchUp(): Promise<void>;
+}
+
+export interface SeedReport {
+  userId: number;
+  userCreated: boolean;
+  applicationsCreated: number[];
+  applicationsPresent: number;
+}
+
+/**
+ * Idempotent: creates the non-login `example` user and each example application it does not
+ * own yet (matched by title and company, soft-deleted ones included, so a rerun creates nothing).
+ * Meant to be run by one admin at a time.
+ */
+export async function seedExamples(deps: SeedDeps): Promise<SeedReport> {
+  const { commands } = deps;
+  const context = (): CommandContext => ({ userId: null, requestId: 'seed-examples', at: commands.clock.now().toISOString() });
+  const existingUser = await findExampleUser(commands);
+  const userId = existingUser ?? (await registerUser(commands, EXAMPLE_USER, context()));
+  await deps.catchUp();
+  const present = await exampleTitles(deps.db, userId);
+  const applicationsCreated: number[] = [];
+  for (const fields of EXAMPLE_APPLICATIONS.filter((f) => !present.has(titleOf(f)))) {
+    applicationsCreated.push(await createJobApplication(commands, { userId, fields, isExample: true }, context()));
+  }
+  return { userId, userCreated: existingUser === undefined, applicationsCreated, applicationsPresent: EXAMPLE_APPLICATIONS.length - applicationsCreated.length };
+}
+
+/** Asks the log, not a read model that may lag; refuses a squatted `example` that can log in. */
+async function findExampleUser(commands: CommandDeps): Promise<number | undefined> {
+  const reservation = await commands.store.readStream<UsernameEvent>(usernameStream(EXAMPLE_USERNAME));
+  const { reservedBy } = reservation.reduce(usernameDecider.evolve, usernameDecider.initialState());
+  if (reservedBy === null) return undefined;
+  const user = (await commands.store.readStream<UserEvent>(userStream(reservedBy))).reduce(userDecider.evolve, userDecider.initialState());
+  if (user.status === 'absent') throw new Error(`The username "${EXAMPLE_USERNAME}" is reserved but its account is not recorded yet; run the command again.`);
+  if (user.passwordHash !== UNUSABLE_PASSWORD) {
+    throw new Error(`The username "${EXAMPLE_USERNAME}" belongs to an account that can log in; refusing to attach example data to it.`);
+  }
+  return user.id;
+}
+
+const titleOf = (f: { job_title: string; company_name: string }): string => `${f.job_title}\u0000${f.company_name}`;
+
+async function exampleTitles(db: Knex, userId: number): Promise<Set<string>> {
+  const rows = await db('job_applications')
+    .where({ user_id: userId, is_example: true })
+    .select<{ job_title: string; company_name: string }[]>('job_title', 'company_name');
+  return new Set(rows.map(titleOf));
+}
