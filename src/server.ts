@@ -15,7 +15,8 @@ import { bcryptHasher } from './auth/passwordHasher.js';
 import { createThrottle } from './auth/throttle.js';
 import { createTokenService } from './auth/tokens.js';
 import { ensureAdmin } from './commands/bootstrapAdmin.js';
-import { systemClock, type CommandDeps } from './commands/deps.js';
+import { systemClock, type Clock, type CommandDeps } from './commands/deps.js';
+import { ensureOfflineModel } from './commands/aiModels.js';
 import { sequenceIds } from './db/ids.js';
 import { authRoutes } from './http/routes/auth.js';
 import { exampleRoutes } from './http/routes/examples.js';
@@ -97,21 +98,23 @@ function readinessChecks(infra: Infrastructure): ReadinessCheck[] {
   return checks;
 }
 
-export function commandDeps(infra: Infrastructure): CommandDeps {
+export function commandDeps(infra: Infrastructure, clock: Clock = systemClock): CommandDeps {
   return {
     store: infra.store,
     ids: sequenceIds(infra.db),
-    clock: systemClock,
+    clock,
     waitFor: (readModels, position) => infra.projections.waitFor(readModels, position),
   };
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+/** `clock` is for tests that cross a UTC day; everything else runs on the system clock. */
+export async function startServer(config: Config, logger: Logger, { clock = systemClock }: { clock?: Clock } = {}): Promise<RunningServer> {
   const infrastructure = await startInfrastructure(config, logger, { runProjectors: config.runProjections });
   const { db, cache } = infrastructure;
-  const commands = commandDeps(infrastructure);
+  const commands = commandDeps(infrastructure, clock);
   const hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds);
   if (config.admin) await ensureAdmin(commands, hasher, config.admin, logger);
+  await ensureOfflineModel(commands, db, logger);
   const tokens = createTokenService({
     secretKey: config.secretKey,
     accessLifetimeS: config.accessTokenLifetimeS,

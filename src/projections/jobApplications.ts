@@ -23,14 +23,20 @@ export const jobApplicationsProjection: Projection<JobApplicationEvent | ResumeD
   name: 'job_applications',
   tables: ['job_applications'],
   handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationSoftDeleted', 'JobApplicationRestored', 'ResumeDeleted'],
+  insertOf(event) {
+    if (event.type !== 'JobApplicationCreated') return undefined;
+    const { id, userId, fields, isExample, at } = event.data;
+    return {
+      table: 'job_applications',
+      row: { id, user_id: userId, ...columnsOf(fields), is_deleted: false, is_example: isExample, created_at: at, updated_at: at },
+      conflict: ['id'],
+    };
+  },
   async apply({ table }, event) {
     switch (event.type) {
       case 'JobApplicationCreated': {
-        const { id, userId, fields, isExample, at } = event.data;
-        await table('job_applications')
-          .insert({ id, user_id: userId, ...columnsOf(fields), is_deleted: false, is_example: isExample, created_at: at, updated_at: at })
-          .onConflict('id')
-          .ignore();
+        const { table: name, row, conflict } = jobApplicationsProjection.insertOf!(event)!;
+        await table(name).insert(row).onConflict([...conflict]).ignore();
         return;
       }
       case 'JobApplicationUpdated':

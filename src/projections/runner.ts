@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import pg from 'pg';
 import { START, type EventStore, type Position, type RecordedEvent } from '../eventstore/port.js';
 import type { Logger } from '../db/channelNotifier.js';
+import { applyBatch } from './applyBatch.js';
 import { contextFor, type Projection } from './projection.js';
 import { announceCheckpoint, moveCheckpoint, readCheckpoints } from './checkpoints.js';
 import type { ProjectionProgress } from './progress.js';
@@ -21,6 +22,9 @@ export interface RunnerDeps {
    */
   afterCommit?: (projection: string, events: readonly RecordedEvent[]) => Promise<void>;
 }
+
+/** How often a read model stores its checkpoint while the log brings it nothing to apply. */
+const IDLE_CHECKPOINT_INTERVAL_MS = 1000;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -72,6 +76,7 @@ export class ProjectionRunner {
       const leadership = new AbortController();
       const abortLeadership = () => leadership.abort();
       signal.addEventListener('abort', abortLeadership, { once: true });
+      if (signal.aborted) abortLeadership(); // stopped while we were taking the lock
       lock.on('error', abortLeadership);
       lock.on('end', abortLeadership);
       this.leading = true;
@@ -103,23 +108,66 @@ export class ProjectionRunner {
   }
 
   private async follow(signal: AbortSignal): Promise<void> {
+    const { db, progress } = this.deps;
+    const name = this.projection.name;
+    /** What the table says; the compare-and-set moves it from here. */
+    const persisted: Position = (await readCheckpoints(db, [name])).get(name) ?? START;
+    progress.report(name, persisted);
+    // Its own signal, so the read-ahead stops even when a batch fails and we leave early.
+    const reading = new AbortController();
+    const stopReading = () => reading.abort();
+    signal.addEventListener('abort', stopReading, { once: true });
+    if (signal.aborted) stopReading(); // stopped while the checkpoint was being read
+    try {
+      await this.project(persisted, reading.signal);
+    } finally {
+      stopReading();
+      signal.removeEventListener('abort', stopReading);
+    }
+  }
+
+  private async project(from: Position, signal: AbortSignal): Promise<void> {
     const { db, store, progress } = this.deps;
-    let checkpoint: Position = (await readCheckpoints(db, [this.projection.name])).get(this.projection.name) ?? START;
-    progress.report(this.projection.name, checkpoint);
-    for await (const batch of store.subscribe({ fromPosition: checkpoint, signal, maxBatchSize: this.deps.maxBatchSize })) {
+    const name = this.projection.name;
+    let persisted = from;
+    let persistedAt = Date.now();
+    const batches = store.subscribe({ fromPosition: persisted, signal, maxBatchSize: this.deps.maxBatchSize })[Symbol.asyncIterator]();
+    const readAhead = () => {
+      const next = batches.next();
+      next.catch(() => undefined); // surfaced by the await below, or moot once we stop
+      return next;
+    };
+    // The next batch is read while this one is written: reading and writing overlap.
+    for (let next = readAhead(); ; ) {
+      const result = await next;
+      if (result.done) return;
+      const batch = result.value;
+      next = readAhead();
       const to = batch[batch.length - 1]!.position;
+      const relevant = batch.filter((event) => this.handles.has(event.type));
+      if (relevant.length === 0) {
+        // Nothing to write: move on in memory, and store the checkpoint now and then so a
+        // restart does not re-read much. Nobody waits on this read model for these events.
+        progress.report(name, to);
+        if (Date.now() - persistedAt < IDLE_CHECKPOINT_INTERVAL_MS) continue;
+      }
+      const previous = persisted;
       await db.transaction(async (trx) => {
         const ctx = contextFor(trx);
-        for (const event of batch) if (this.handles.has(event.type)) await this.projection.apply(ctx, event);
-        await moveCheckpoint(trx, this.projection.name, checkpoint, to);
+        await applyBatch(ctx, this.projection, relevant);
+        await moveCheckpoint(trx, name, previous, to);
       });
-      checkpoint = to;
-      await this.deps.afterCommit?.(this.projection.name, batch).catch((err: unknown) =>
-        this.deps.logger.error({ err, projection: this.projection.name }, 'after-commit hook failed'),
-      );
-      progress.report(this.projection.name, to);
-      await announceCheckpoint(db, this.projection.name, to).catch((err: unknown) =>
-        this.deps.logger.warn({ err, projection: this.projection.name }, 'checkpoint NOTIFY failed; other processes see it on their next poll'),
+      persisted = to;
+      persistedAt = Date.now();
+      store.nudge?.();
+      if (relevant.length > 0) {
+        await this.deps.afterCommit?.(name, relevant).catch((err: unknown) =>
+          this.deps.logger.error({ err, projection: name }, 'after-commit hook failed'),
+        );
+      }
+      progress.report(name, to);
+      await announceCheckpoint(db, name, to).catch((err: unknown) =>
+        this.deps.logger.warn({ err, projection: name }, 'checkpoint NOTIFY failed; other processes see it on their next poll'),
       );
     }
   }

@@ -168,7 +168,12 @@ export function describeEventStoreContract(
         const from = await store.headPosition();
         const streams = [newStream(), newStream(), newStream()];
         for (const [i, s] of streams.entries()) await store.append(s, [event('X', { i }), event('Y', { i })], { expectedRevision: 'no_stream' });
-        const mine = (await store.readAll({ fromPosition: from, limit: 1000 })).filter((e) => streams.includes(e.streamId));
+        // readAll never passes a transaction still open anywhere in the cluster, so wait until ours are readable.
+        let mine: RecordedEvent[] = [];
+        for (let tries = 0; mine.length < 6 && tries < 200; tries++) {
+          if (tries > 0) await new Promise((r) => setTimeout(r, 25));
+          mine = (await store.readAll({ fromPosition: from, limit: 1000 })).filter((e) => streams.includes(e.streamId));
+        }
         expect(mine.map((e) => `${e.type}${(e.data as { i: number }).i}`)).to.deep.equal(['X0', 'Y0', 'X1', 'Y1', 'X2', 'Y2']);
         expectStrictlyIncreasing(mine.map((e) => e.position));
         const afterFirst = await store.readAll({ fromPosition: mine[0]!.position, limit: 1 });

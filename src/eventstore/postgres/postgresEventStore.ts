@@ -20,6 +20,8 @@ import { decodePosition, encodePosition } from './positions.js';
 
 export const EVENTS_CHANNEL = 'resumate_events';
 const UNIQUE_VIOLATION = '23505';
+/** Events held back by an open transaction are polled for at least this often. */
+const HELD_BACK_MAX_BACKOFF_MS = 50;
 /** 'any' and 'stream_exists' race only with each other; a few re-tries always settle them. */
 const MAX_UNCONDITIONAL_RETRIES = 10;
 
@@ -174,11 +176,19 @@ export class PostgresEventStore implements EventStore {
         // An older transaction is still open; the events behind it become readable when it
         // ends, which sends no notification if it wrote no events. Poll, backing off.
         await this.notifier.wait(seen, backoffMs, signal);
-        backoffMs = Math.min(backoffMs * 2, this.pollIntervalMs);
+        backoffMs = Math.min(backoffMs * 2, HELD_BACK_MAX_BACKOFF_MS);
       } else {
         await this.notifier.wait(seen, this.pollIntervalMs, signal);
       }
     }
+  }
+
+  /**
+   * Wakes this process's subscribers: a transaction that may have held events back (see
+   * READ_ALL_SQL) just ended without appending, so it sent no notification of its own.
+   */
+  nudge(): void {
+    this.notifier.wakeLocal();
   }
 
   async headPosition(): Promise<Position> {

@@ -1,7 +1,44 @@
 import Router from '@koa/router';
+import { requireStaff } from '../../auth/bearer.js';
+import { configureAiModel, deactivateAiModel, updateAiModel } from '../../commands/aiModels.js';
+import { newAiModelSettings } from '../../domain/aiModel/index.js';
+import { getAiModel, listAllModels } from '../../projections/aiModels.js';
+import { commandContext } from '../commandContext.js';
+import { aiModelBody } from '../schemas/aiModels.js';
+import { bodyValidator } from '../validation/bodyValidator.js';
 import type { AiRouteDeps } from './aiDeps.js';
 
-/** Placeholder: replaced by /api/admin/ai-models. */
-export function adminAiModelRoutes(_deps: AiRouteDeps): Router {
-  return new Router();
+const aiModel = bodyValidator(aiModelBody);
+
+/** Staff manage AI model settings; every change is an event, and DELETE only deactivates. */
+export function adminAiModelRoutes({ db, commands }: AiRouteDeps): Router {
+  const r = new Router({ prefix: '/api/admin/ai-models' });
+
+  r.get('/', requireStaff, async (ctx) => {
+    ctx.body = await listAllModels(db);
+  });
+
+  r.post('/', requireStaff, async (ctx) => {
+    const settings = newAiModelSettings(aiModel.parse(ctx.request.body));
+    await configureAiModel(commands, settings, commandContext(ctx, commands.clock));
+    ctx.status = 201;
+    ctx.body = await getAiModel(db, settings.display_name);
+  });
+
+  r.get('/:displayName', requireStaff, async (ctx) => {
+    ctx.body = await getAiModel(db, ctx.params.displayName!);
+  });
+
+  r.patch('/:displayName', requireStaff, async (ctx) => {
+    const { display_name: name } = await getAiModel(db, ctx.params.displayName!); // 404 before 400, as DRF looks up first
+    await updateAiModel(commands, name, aiModel.parsePartial(ctx.request.body), commandContext(ctx, commands.clock));
+    ctx.body = await getAiModel(db, name);
+  });
+
+  r.delete('/:displayName', requireStaff, async (ctx) => {
+    await deactivateAiModel(commands, ctx.params.displayName!, commandContext(ctx, commands.clock));
+    ctx.status = 204;
+  });
+
+  return r;
 }

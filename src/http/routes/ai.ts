@@ -1,7 +1,74 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
+import { createProviders } from '../../ai/providers.js';
+import { buildPrompt, OFF_TOPIC_REFUSAL } from '../../ai/prompt.js';
+import type { ProviderName } from '../../ai/provider.js';
+import { AI_MODELS_LIST, answerWithCachedList } from '../../cache/cachedList.js';
+import { principalFor, quotaStatus, quotaUsage, releaseQuota, reserveQuota, type QuotaStatus } from '../../commands/aiQuota.js';
+import { createResume } from '../../commands/resumes.js';
+import { NotAuthenticated, ValidationFailed } from '../../domain/errors.js';
+import { utcDay } from '../../domain/aiQuota/index.js';
+import { findActiveModel, listActiveModels } from '../../projections/aiModels.js';
+import { commandContext } from '../commandContext.js';
+import { generateBody } from '../schemas/ai.js';
+import { bodyValidator } from '../validation/bodyValidator.js';
 import type { AiRouteDeps } from './aiDeps.js';
 
-/** Placeholder: replaced by /api/ai/models, /api/ai/generate and /api/ai/quota. */
-export function aiRoutes(_deps: AiRouteDeps): Router {
-  return new Router();
+const generate = bodyValidator(generateBody);
+
+const quotaJson = (q: QuotaStatus) => ({ daily_limit: q.dailyLimit, used_today: q.usedToday, remaining_today: q.remainingToday, resets_at: q.resetsAt });
+
+export function aiRoutes({ db, commands, lists, config, logger }: AiRouteDeps): Router {
+  const providers = createProviders({
+    geminiBaseUrl: config.geminiBaseUrl,
+    openRouterBaseUrl: config.openRouterBaseUrl,
+    timeoutMs: config.aiTimeoutMs,
+    // A model names the variable holding its key; the two the original knew also come from config.
+    env: { ...process.env, GOOGLE_GEMINI_API_KEY: config.googleGeminiApiKey, OPENROUTER_API_KEY: config.openRouterApiKey },
+    logger,
+  });
+  const r = new Router({ prefix: '/api/ai' });
+  const principalOf = (ctx: Context) => principalFor(ctx.state.user, ctx.ip);
+
+  r.get('/models', async (ctx) => {
+    answerWithCachedList(ctx, await lists.read(AI_MODELS_LIST, () => listActiveModels(db)));
+  });
+
+  r.post('/generate', async (ctx) => {
+    const input = generate.parse(ctx.request.body);
+    const model = await findActiveModel(db, input.model);
+    if (!model) throw new ValidationFailed({ model: [`"${input.model}" is not a valid choice.`] });
+    if (model.login_required && !ctx.state.user) throw new NotAuthenticated();
+    const context = commandContext(ctx, commands.clock);
+    const slot = await reserveQuota(commands, { principal: principalOf(ctx), model: model.display_name, limit: model.daily_limit }, context);
+    const content = await providers[model.api_provider as ProviderName]
+      .generate({ modelName: model.model_name, apiKeyName: model.api_key_name, prompt: buildPrompt(input.user_input) })
+      .catch(async (err: unknown) => {
+        // A failed generation costs no quota.
+        await releaseQuota(commands, slot, 'provider_failed', context);
+        throw err;
+      });
+    const title = input.title ?? 'Untitled Resume';
+    const user = ctx.state.user;
+    // Signed-in users keep what was generated; an off-topic refusal is not a resume.
+    const resumeId = user && content.trim() !== OFF_TOPIC_REFUSAL
+      ? await createResume(commands, { userId: user.id, username: user.username, title, content, source: 'ai', aiModel: model.display_name }, context)
+      : null;
+    ctx.status = 201;
+    ctx.body = { resume_id: resumeId, content, model: model.display_name, title, quota: quotaJson(slot) };
+  });
+
+  r.get('/quota', async (ctx) => {
+    const at = commands.clock.now().toISOString();
+    const principal = principalOf(ctx);
+    const models = await listActiveModels(db);
+    ctx.body = await Promise.all(
+      models.map(async (m) => ({
+        model: m.display_name,
+        ...quotaJson(quotaStatus(m.daily_limit, await quotaUsage(commands.store, principal, m.display_name, utcDay(at)), at)),
+      })),
+    );
+  });
+
+  return r;
 }
