@@ -11,7 +11,10 @@ import type { EventStore } from '../eventstore/port.js';
  */
 const RESERVE_RETRIES = 50;
 
-/** Whose quota: a signed-in user, or an anonymous client by a hash of its IP (the raw address is never stored). */
+/**
+ * Whose quota: a signed-in user, or an anonymous client by a hash of its IP, so the address is
+ * not written to the log as such (pseudonymous only: an IPv4 hash can be reversed by brute force).
+ */
 export function principalFor(user: { id: number } | null | undefined, clientIp: string): string {
   if (user) return `user-${user.id}`;
   return `anon-${createHash('sha256').update(clientIp).digest('hex').slice(0, 16)}`;
