@@ -7,6 +7,7 @@ const benchmarks: Record<string, () => Promise<{ main(): Promise<boolean> }>> = 
   login: () => import('./login.js'),
   tracker: () => import('./tracker.js'),
   'authenticated-user': () => import('./authenticatedUser.js'),
+  cached: () => import('./cached.js'),
 };
 
 const requested = process.argv.slice(2);

@@ -31,10 +31,19 @@ export function createApp(deps: HttpDeps): Koa {
   // DRF's order: an unknown URL is 404 before anything else; then authentication (401) comes
   // before the method check (405); bodies are parsed only for requests a route will take.
   const authenticate = deps.authenticate;
-  if (authenticate) {
-    app.use((ctx, next) => (routers.some((r) => r.match(ctx.path, ctx.method).path.some((l) => l.methods.length > 0)) ? authenticate(ctx, next) : next()));
-  }
-  app.use((ctx, next) => (routers.some((r) => r.match(ctx.path, ctx.method).route) ? parseBody(ctx, next) : next()));
+  app.use(async (ctx, next) => {
+    // One look at the route table per request: does some route own this path, and this method?
+    let pathKnown = false;
+    let routeKnown = false;
+    for (const router of routers) {
+      const match = router.match(ctx.path, ctx.method);
+      pathKnown ||= match.path.some((layer) => layer.methods.length > 0);
+      routeKnown ||= match.route;
+    }
+    const parse = routeKnown ? () => parseBody(ctx, next) : next;
+    if (authenticate && pathKnown) await authenticate(ctx, parse);
+    else await parse();
+  });
   for (const router of routers) app.use(router.routes());
   app.use(notFound());
   app.on('error', (err: unknown) => deps.logger.error({ err }, 'koa error'));
