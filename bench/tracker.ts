@@ -6,11 +6,12 @@
 import { fork } from 'node:child_process';
 import pg from 'pg';
 import { fmt, table } from './support/measure.js';
-import { load, type LoadResult } from './support/load.js';
+import { alternate, load, type LoadResult } from './support/load.js';
 import { startBenchServer } from './support/server.js';
 import { freePort } from '../test/support/net.js';
 
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 32;
 const TARGETS = { get: 0.7, post: 0.5 };
 const json = { 'content-type': 'application/json' };
@@ -60,16 +61,14 @@ export async function main(): Promise<boolean> {
       body: JSON.stringify({ job_title: 'Backend Engineer', company_name: 'Bench Corp', status: 'Applied' }),
     });
     // The ceiling's GET reads the same user's rows, so both lists are 50 long.
-    const getCeiling = await get(`${ceiling.url}/`);
-    const getApi = await get(`${api.url}/api/job-applications/`);
-    const postCeiling = await post(`${ceiling.url}/`);
-    const postApi = await post(`${api.url}/api/job-applications/`);
+    const { ceiling: getCeiling, subject: getApi } = await alternate(ROUNDS, () => get(`${ceiling.url}/`), () => get(`${api.url}/api/job-applications/`));
+    const { ceiling: postCeiling, subject: postApi } = await alternate(ROUNDS, () => post(`${ceiling.url}/`), () => post(`${api.url}/api/job-applications/`));
 
     const rows: { endpoint: string; api: LoadResult; ceiling: LoadResult; target: number }[] = [
       { endpoint: 'GET /api/job-applications/ (50 rows)', api: getApi, ceiling: getCeiling, target: TARGETS.get },
       { endpoint: 'POST /api/job-applications/ (read-your-writes)', api: postApi, ceiling: postCeiling, target: TARGETS.post },
     ];
-    console.log(`\nbench/tracker — ${CONNECTIONS} connections, ${DURATION_S} s each; ceiling = bare Koa + same JWT check + same SELECT / one INSERT`);
+    console.log(`\nbench/tracker — ${CONNECTIONS} connections, median-ratio round of ${ROUNDS} × ${DURATION_S} s, alternating; ceiling = bare Koa + same JWT check + same SELECT / one INSERT`);
     console.log(table(rows.map((r) => ({
       endpoint: r.endpoint,
       'API req/s': fmt(r.api.requestsPerS),

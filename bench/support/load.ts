@@ -35,3 +35,19 @@ export async function load(options: {
     non2xx: result.non2xx,
   };
 }
+
+/**
+ * Alternates `ceiling` and `subject` for `rounds` rounds, so both see the same machine
+ * state, and keeps the round with the median ratio (two cores are shared with the load
+ * generator, so single runs are noisy).
+ */
+export async function alternate(rounds: number, ceiling: () => Promise<LoadResult>, subject: () => Promise<LoadResult>): Promise<{ ceiling: LoadResult; subject: LoadResult }> {
+  const runs: { ceiling: LoadResult; subject: LoadResult; ratio: number }[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const c = await ceiling();
+    const s = await subject();
+    runs.push({ ceiling: c, subject: s, ratio: s.requestsPerS / c.requestsPerS });
+  }
+  runs.sort((a, b) => a.ratio - b.ratio);
+  return runs[Math.floor(runs.length / 2)]!;
+}

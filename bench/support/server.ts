@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createDatabase, dropDatabase } from '../../test/support/db.js';
 import { freePort } from '../../test/support/net.js';
+import { deleteKeys } from '../../test/support/api.js';
+import { randomBytes } from 'node:crypto';
 
 export interface BenchServer {
   url: string;
@@ -17,6 +19,8 @@ export interface BenchServer {
 export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
   const { url: databaseUrl, name } = await createDatabase('resumate_bench');
   const port = await freePort();
+  // Its own key namespace, removed on stop: runs never share throttles, and leave nothing behind.
+  const keyPrefix = env.REDIS_KEY_PREFIX ?? `bench:${randomBytes(6).toString('hex')}:`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
@@ -28,7 +32,9 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      THROTTLE_REGISTRATIONS_PER_IP: '1000000',
       ...env,
+      REDIS_KEY_PREFIX: keyPrefix,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -49,6 +55,7 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
       child.kill('SIGTERM');
       await exited;
       await dropDatabase(name);
+      await deleteKeys(keyPrefix);
     },
   };
 }

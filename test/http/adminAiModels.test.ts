@@ -5,7 +5,7 @@ import { aiModelStream, newAiModelSettings } from '../../src/domain/aiModel/inde
 import { loadConfig } from '../../src/config.js';
 import { findActiveModel, listActiveModels, listAllModels } from '../../src/projections/aiModels.js';
 import { commandDeps, startInfrastructure, type Infrastructure } from '../../src/server.js';
-import { startTestApi, TEST_SECRET_KEY, uniqueName, type Response, type TestApi, type TestUser } from '../support/api.js';
+import { deleteKeys, startTestApi, TEST_SECRET_KEY, uniqueName, type Response, type TestApi, type TestUser } from '../support/api.js';
 import { createDatabase, dropDatabase } from '../support/db.js';
 import { redisUrl, requireRedis } from '../support/redis.js';
 
@@ -246,8 +246,10 @@ describe('ensureOfflineModel', function () {
   before(async function () {
     await requireRedis(this);
   });
+  const prefixes: string[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map((infra) => infra.close()));
+    await Promise.all(prefixes.splice(0).map((prefix) => deleteKeys(prefix)));
   });
   after(async () => {
     await Promise.all(databases.map((name) => dropDatabase(name)));
@@ -258,7 +260,9 @@ describe('ensureOfflineModel', function () {
    * Extra instances run no projectors (as with RUN_PROJECTIONS=false): they see the leader's progress.
    */
   const start = async (url: string, runProjectors = true) => {
-    const config = loadConfig({ DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `test:${uniqueName('seed')}:`, SECRET_KEY: TEST_SECRET_KEY, ALLOWED_HOSTS: '*', LOG_LEVEL: 'silent' });
+    const prefix = `test:${uniqueName('seed')}:`;
+    prefixes.push(prefix);
+    const config = loadConfig({ DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, SECRET_KEY: TEST_SECRET_KEY, ALLOWED_HOSTS: '*', LOG_LEVEL: 'silent' });
     const infra = await startInfrastructure(config, logger, { runProjectors });
     running.push(infra);
     return infra;

@@ -121,7 +121,8 @@ export async function startTestApi(env: Record<string, string> = {}, overrides: 
 
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-for-hs256';
 
-async function deleteKeys(prefix: string): Promise<void> {
+/** Removes every Redis key under `prefix` (what a test server or bench run created). */
+export async function deleteKeys(prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {
