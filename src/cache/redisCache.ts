@@ -66,6 +66,9 @@ export async function connectRedisCache(url: string, logger: Logger, keyPrefix =
     connectTimeout: CONNECT_TIMEOUT_MS,
     commandTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, RECONNECT_CAP_MS),
+    // Commands issued in the same tick share one socket write: under load the per-command
+    // write was a third of the CPU of a cached GET (bench/cached).
+    enableAutoPipelining: true,
   });
   logConnectionChanges(redis, logger.child({ redis: addressOf(url) }));
   await new Promise<void>((resolve) => {
