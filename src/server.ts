@@ -127,7 +127,12 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
     logger,
     readiness: readinessChecks(infrastructure),
     authenticate: authenticate({ tokens, findUser: (id) => findUserById(db, id) }),
+    // Busiest first: a request stops at the first router that has its route.
     routers: [
+      exampleRoutes({ db, lists: infrastructure.lists }),
+      aiRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
+      jobApplicationRoutes({ db, commands }),
+      resumeRoutes({ db, commands }),
       authRoutes({
         db,
         commands,
@@ -139,10 +144,6 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
           registerByIp: throttle('throttle:register:ip:', t.registrationsPerIp, t.registrationWindowS),
         },
       }),
-      resumeRoutes({ db, commands }),
-      jobApplicationRoutes({ db, commands }),
-      exampleRoutes({ db, lists: infrastructure.lists }),
-      aiRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
       adminAiModelRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
     ],
     bodyLimitBytes: config.bodyLimitBytes,

@@ -39,6 +39,7 @@ export function createApp(deps: HttpDeps): Koa {
       const match = router.match(ctx.path, ctx.method);
       pathKnown ||= match.path.some((layer) => layer.methods.length > 0);
       routeKnown ||= match.route;
+      if (routeKnown) break; // a route for this method implies a known path
     }
     const parse = routeKnown ? () => parseBody(ctx, next) : next;
     if (authenticate && pathKnown) await authenticate(ctx, parse);
