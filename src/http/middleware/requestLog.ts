@@ -6,6 +6,7 @@ export function requestLog(log: Logger): Middleware {
   return async (ctx, next) => {
     const started = performance.now();
     await next();
+    if (ctx.status < 500 && !log.isLevelEnabled('info')) return;
     const line = {
       requestId: ctx.state.requestId,
       method: ctx.method,
