@@ -11,13 +11,17 @@
 export class CoalescedNotify {
   private inFlight = false;
   private pending = false;
+  /** Topics of the triggers since the last send; null once one trigger named none. */
+  private topics: Set<string> | null = new Set();
 
   constructor(
-    private readonly send: () => Promise<unknown>,
+    private readonly send: (topics: readonly string[] | null) => Promise<unknown>,
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  trigger(): void {
+  trigger(topics?: readonly string[]): void {
+    if (!topics) this.topics = null;
+    else if (this.topics) for (const topic of topics) this.topics.add(topic);
     if (this.inFlight) {
       this.pending = true;
       return;
@@ -29,8 +33,10 @@ export class CoalescedNotify {
   private async drain(): Promise<void> {
     do {
       this.pending = false;
+      const topics = this.topics ? [...this.topics] : null;
+      this.topics = new Set();
       try {
-        await this.send();
+        await this.send(topics);
       } catch (err) {
         this.onError(err);
       }

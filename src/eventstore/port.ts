@@ -58,6 +58,11 @@ export interface SubscribeOptions {
   signal: AbortSignal;
   /** Upper bound on events per delivered batch. */
   maxBatchSize?: number;
+  /**
+   * A hint: the event types this subscriber acts on. An adapter may then wake it for new
+   * events of these types only (and on its slow poll); it still delivers every event.
+   */
+  wakeOn?: readonly string[];
 }
 
 export interface EventStore {

@@ -131,7 +131,8 @@ export class ProjectionRunner {
     const name = this.projection.name;
     let persisted = from;
     let persistedAt = Date.now();
-    const batches = store.subscribe({ fromPosition: persisted, signal, maxBatchSize: this.deps.maxBatchSize })[Symbol.asyncIterator]();
+    const subscription = store.subscribe({ fromPosition: persisted, signal, maxBatchSize: this.deps.maxBatchSize, wakeOn: this.projection.handles });
+    const batches = subscription[Symbol.asyncIterator]();
     const readAhead = () => {
       const next = batches.next();
       next.catch(() => undefined); // surfaced by the await below, or moot once we stop

@@ -20,6 +20,15 @@ import { decodePosition, encodePosition } from './positions.js';
 
 export const EVENTS_CHANNEL = 'resumate_events';
 const UNIQUE_VIOLATION = '23505';
+const HELD_BACK_RELEASED = '$held-back-released';
+/** NOTIFY payloads stay far below PostgreSQL's 8000-byte limit; beyond it, name no topics. */
+const MAX_TOPICS_PAYLOAD = 4000;
+const payloadOfTopics = (types: readonly string[] | null): string => {
+  const payload = types ? types.join(',') : '';
+  return payload.length <= MAX_TOPICS_PAYLOAD ? payload : '';
+};
+const topicsOfPayload = (payload: string): readonly string[] | undefined => (payload ? payload.split(',') : undefined);
+
 /** Events held back by an open transaction are polled for at least this often. */
 const HELD_BACK_MAX_BACKOFF_MS = 50;
 /** 'any' and 'stream_exists' race only with each other; a few re-tries always settle them. */
@@ -93,10 +102,10 @@ export class PostgresEventStore implements EventStore {
   private constructor(options: PostgresEventStoreOptions) {
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
     this.pool.on('error', (err) => options.logger?.warn({ err: err.message }, 'idle event store connection failed'));
-    this.notifier = new ChannelNotifier(options.connectionString, EVENTS_CHANNEL, options.logger);
+    this.notifier = new ChannelNotifier(options.connectionString, EVENTS_CHANNEL, options.logger, topicsOfPayload);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.announce = new CoalescedNotify(
-      () => this.pool.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, '']),
+      (types) => this.pool.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, payloadOfTopics(types)]),
       (err) => options.logger?.warn({ err: (err as Error).message }, 'NOTIFY after append failed; subscribers poll'),
     );
   }
@@ -125,8 +134,9 @@ export class PostgresEventStore implements EventStore {
         const { rows } = await this.pool.query<{ revision: string; transaction_id: string; global_position: string }>(statement);
         const last = rows[rows.length - 1];
         if (!last) throw new WrongExpectedVersionError(streamId, expectedRevision, await this.currentRevision(streamId));
-        this.notifier.wakeLocal();
-        this.announce.trigger();
+        const types = [...new Set(events.map((e) => e.type))];
+        this.notifier.wake(types);
+        this.announce.trigger(types);
         return {
           nextExpectedRevision: BigInt(last.revision),
           position: encodePosition(last.transaction_id, last.global_position),
@@ -160,7 +170,8 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
-  async *subscribe({ fromPosition = START, signal, maxBatchSize = 500 }: SubscribeOptions): AsyncIterable<RecordedEvent[]> {
+  async *subscribe({ fromPosition = START, signal, maxBatchSize = 500, wakeOn }: SubscribeOptions): AsyncIterable<RecordedEvent[]> {
+    const topics = wakeOn ? new Set(wakeOn) : undefined;
     let position = fromPosition;
     let backoffMs = 5;
     while (!signal.aborted) {
@@ -178,7 +189,7 @@ export class PostgresEventStore implements EventStore {
         await this.notifier.wait(seen, backoffMs, signal);
         backoffMs = Math.min(backoffMs * 2, HELD_BACK_MAX_BACKOFF_MS);
       } else {
-        await this.notifier.wait(seen, this.pollIntervalMs, signal);
+        await this.notifier.wait(seen, this.pollIntervalMs, signal, topics);
       }
     }
   }
@@ -188,7 +199,8 @@ export class PostgresEventStore implements EventStore {
    * READ_ALL_SQL) just ended without appending, so it sent no notification of its own.
    */
   nudge(): void {
-    this.notifier.wakeLocal();
+    // Only subscribers waiting on held-back events wait without topics; this topic is nobody's.
+    this.notifier.wake([HELD_BACK_RELEASED]);
   }
 
   async headPosition(): Promise<Position> {
