@@ -21,10 +21,12 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   streamId: string,
   command: Command,
   context: CommandContext,
-  { retries = 0 }: { retries?: number } = {},
+  { retries = 0, newStream = false }: { retries?: number; newStream?: boolean } = {},
 ): Promise<Handled<State, Event>> {
   for (let attempt = 0; ; attempt++) {
-    const history = await store.readStream<Event>(streamId);
+    // A stream named by a freshly allocated id cannot exist yet: skip the read (the append
+    // still expects "no stream", so a mistake would be a conflict, never a lost event).
+    const history = newStream && attempt === 0 ? [] : await store.readStream<Event>(streamId);
     const state = history.reduce(decider.evolve, decider.initialState());
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, events, position: null };

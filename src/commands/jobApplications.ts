@@ -24,7 +24,8 @@ interface Target {
 }
 
 async function run(deps: CommandDeps, command: JobApplicationCommand, context: CommandContext, retries = RETRIES): Promise<void> {
-  const { position } = await handleCommand(deps.store, jobApplicationDecider, jobApplicationStream(command.data.id), command, context, { retries });
+  const newStream = command.type === 'CreateJobApplication';
+  const { position } = await handleCommand(deps.store, jobApplicationDecider, jobApplicationStream(command.data.id), command, context, { retries, newStream });
   if (position) await deps.waitFor(READ_MODELS, position);
 }
 

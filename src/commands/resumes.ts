@@ -30,7 +30,7 @@ export async function createResume(deps: CommandDeps, input: NewResume, context:
   const { position } = await handleCommand(deps.store, resumeDecider, resumeStream(id), {
     type: 'CreateResume',
     data: { id, userId, username, title, content, source, ...(aiModel === undefined ? {} : { aiModel }), at: context.at },
-  }, context);
+  }, context, { newStream: true });
   if (position) await deps.waitFor(READ_MODELS, position);
   return id;
 }

@@ -27,7 +27,7 @@ export async function registerUser(deps: CommandDeps, user: NewUser, context: Co
   const { position } = await handleCommand(deps.store, userDecider, userStream(id), {
     type: 'RegisterUser',
     data: { id, ...user, at: context.at },
-  }, context);
+  }, context, { newStream: true });
   if (position) await deps.waitFor(READ_MODELS, position);
   return id;
 }

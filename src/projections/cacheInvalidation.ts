@@ -31,6 +31,8 @@ async function concernsExamples(db: Knex, events: readonly RecordedEvent[]): Pro
 // By prefix, so an application event type added later is covered without touching this file.
 function applicationIdOf(event: RecordedEvent): number[] {
   if (!event.type.startsWith('JobApplication')) return [];
+  // A creation says itself whether it is an example: no need to ask the table.
+  if (event.type === 'JobApplicationCreated' && (event.data as { isExample?: unknown }).isExample === false) return [];
   const id: unknown = (event.data as { id?: unknown } | null)?.id;
   return typeof id === 'number' ? [id] : [];
 }

@@ -154,10 +154,6 @@ export class ProjectionRunner {
       }
       const previous = persisted;
       await db.transaction(async (trx) => {
-        // A read model is derived data: if a crash loses this commit, its checkpoint is lost
-        // with it and the batch is applied again from the (durably written) log. So it need
-        // not wait for its WAL flush, which takes the fsync out of read-your-writes latency.
-        await trx.raw('SET LOCAL synchronous_commit = off');
         const ctx = contextFor(trx);
         await applyBatch(ctx, this.projection, relevant);
         await moveCheckpoint(trx, name, previous, to);
