@@ -12,6 +12,7 @@ import { AppError, ValidationFailed } from '../domain/errors.js';
 import { aiModelBody } from '../http/schemas/aiModels.js';
 import { bodyValidator } from '../http/validation/bodyValidator.js';
 import { listAllModels } from '../projections/aiModels.js';
+import { dailyUsage } from '../projections/aiUsageDaily.js';
 
 /**
  * `npm run admin -- <command>`: the admins' and analysts' entry point.
@@ -68,6 +69,25 @@ examples
   });
 
 const aiModels = program.command('ai-models').description('AI model settings (every change is an event)');
+aiModels
+  .command('usage')
+  .description('generations per model on one UTC day (reserved, and released after a failed call)')
+  .option('--day <YYYY-MM-DD>', 'the UTC day; default today')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { day?: string; json?: boolean }) => {
+    const day = options.day ?? new Date().toISOString().slice(0, 10);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+      console.error(`--day must look like 2026-11-24 (got "${day}")`);
+      process.exit(2);
+    }
+    const usage = await withInfrastructure((infra) => dailyUsage(infra.db, day));
+    if (options.json) {
+      console.log(JSON.stringify(usage, null, 2));
+      return;
+    }
+    if (usage.length === 0) console.log(`No generations on ${day}.`);
+    for (const u of usage) console.log(`${u.model.padEnd(30)} ${String(u.reserved - u.released).padStart(6)} used  (${u.reserved} reserved, ${u.released} released)`);
+  });
 aiModels
   .command('list')
   .description('every model, inactive ones included')
