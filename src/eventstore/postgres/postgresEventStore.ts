@@ -68,9 +68,23 @@ const READ_ALL_SQL = `SELECT ${SELECT_COLUMNS} FROM events e
   ORDER BY e.transaction_id, e.global_position
   LIMIT $3`;
 
-/** Committed events held back behind an open transaction: worth polling again soon. */
-const HELD_BACK_SQL = `SELECT EXISTS (SELECT 1 FROM events
-  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)) AS held_back`;
+/**
+ * What a subscriber reads in one round trip: READ_ALL_SQL's rows, each also saying whether
+ * committed events are held back behind an open transaction (worth polling again soon).
+ * With nothing readable, one row of NULL columns carries that answer alone. Both parts use
+ * the same snapshot, so "held back" means exactly: after `from`, at or beyond the horizon.
+ */
+const SUBSCRIBE_READ_SQL = `WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+  visible AS (
+    SELECT e.transaction_id AS tx, e.global_position AS gp, ${SELECT_COLUMNS} FROM events e CROSS JOIN horizon h
+    WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint) AND e.transaction_id < h.xmin
+    ORDER BY e.transaction_id, e.global_position
+    LIMIT $3)
+  SELECT v.transaction_id, v.global_position, v.stream_id, v.stream_revision, v.type, v.data, v.metadata, v.created_at, hb.held_back
+  FROM (SELECT EXISTS (SELECT 1 FROM events e CROSS JOIN horizon h
+          WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint) AND e.transaction_id >= h.xmin) AS held_back) hb
+  LEFT JOIN visible v ON true
+  ORDER BY v.tx, v.gp`;
 
 const HEAD_SQL = `SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position FROM events e
   WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -176,14 +190,14 @@ export class PostgresEventStore implements EventStore {
     let backoffMs = 5;
     while (!signal.aborted) {
       const seen = this.notifier.currentGeneration;
-      const batch = await this.readAll({ fromPosition: position, limit: maxBatchSize });
+      const { batch, heldBack } = await this.readForSubscriber(position, maxBatchSize);
       if (batch.length > 0) {
         position = batch[batch.length - 1]!.position;
         backoffMs = 5;
         yield batch;
         if (batch.length === maxBatchSize) continue;
       }
-      if (await this.hasHeldBackEvents(position)) {
+      if (heldBack) {
         // An older transaction is still open; the events behind it become readable when it
         // ends, which sends no notification if it wrote no events. Poll, backing off.
         await this.notifier.wait(seen, backoffMs, signal);
@@ -228,11 +242,12 @@ export class PostgresEventStore implements EventStore {
     await this.pool.end();
   }
 
-  private async hasHeldBackEvents(position: Position): Promise<boolean> {
+  private async readForSubscriber(position: Position, limit: number): Promise<{ batch: RecordedEvent[]; heldBack: boolean }> {
     const from = decodePosition(position);
-    const { rows } = await this.pool.query<{ held_back: boolean }>(HELD_BACK_SQL, [from.transactionId, from.globalPosition]);
-    return rows[0]!.held_back;
+    const { rows } = await this.pool.query<EventRow & { held_back: boolean }>(SUBSCRIBE_READ_SQL, [from.transactionId, from.globalPosition, limit]);
+    return { batch: rows.filter((row) => row.stream_id !== null).map(toRecorded), heldBack: rows[0]?.held_back ?? false };
   }
+
 
   private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
     const { rows } = await this.pool.query<{ revision: string | null }>(
