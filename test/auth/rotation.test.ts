@@ -8,7 +8,8 @@ import type { Cache } from '../../src/cache/cache.js';
 import { MemoryCache } from '../../src/cache/memoryCache.js';
 import { connectRedisCache } from '../../src/cache/redisCache.js';
 import { AppError, AuthenticationFailed, ServiceUnavailable } from '../../src/domain/errors.js';
-import { freePort, redisUrl, requireRedis } from '../support/redis.js';
+import { freePort } from '../support/net.js';
+import { redisUrl, requireRedis } from '../support/redis.js';
 import { fakeClock } from './clock.js';
 import { jsonSegments } from './jwtForge.js';
 

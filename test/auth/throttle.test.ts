@@ -10,7 +10,8 @@ import { MemoryCache } from '../../src/cache/memoryCache.js';
 import { connectRedisCache } from '../../src/cache/redisCache.js';
 import { Throttled } from '../../src/domain/errors.js';
 import { createApp } from '../../src/http/app.js';
-import { freePort, redisUrl, requireRedis } from '../support/redis.js';
+import { freePort } from '../support/net.js';
+import { redisUrl, requireRedis } from '../support/redis.js';
 import { fakeClock } from './clock.js';
 
 const silent = pino({ level: 'silent' });
