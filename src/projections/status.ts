@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { EventStore } from '../eventstore/port.js';
-import type { PostgresEventStore } from './../eventstore/postgres/postgresEventStore.js';
+import type { PostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
 import type { Projection } from './projection.js';
 
 export interface ProjectionStatus {
