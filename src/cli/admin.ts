@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
-import { createLogger } from '../logger.js';
-import { commandDeps, startInfrastructure, type Infrastructure } from '../server.js';
+import { ConfigError } from '../config.js';
+import { commandDeps } from '../server.js';
+import { withInfrastructure } from './infrastructure.js';
 import { projectionStatus } from '../projections/status.js';
 import { seedExamples } from '../commands/examples.js';
 import { aiModelExists, configureAiModel, deactivateAiModel, updateAiModel } from '../commands/aiModels.js';
@@ -18,17 +18,6 @@ import { dailyUsage } from '../projections/aiUsageDaily.js';
  * `npm run admin -- <command>`: the admins' and analysts' entry point.
  * Exit codes: 0 success, 1 failure, 2 wrong usage.
  */
-async function withInfrastructure<T>(run: (infra: Infrastructure) => Promise<T>, options = { runProjectors: false }): Promise<T> {
-  const config = loadConfig({ DEBUG: 'True', ...process.env });
-  const logger = createLogger(process.env.LOG_LEVEL === undefined ? 'warn' : config.logLevel, 'resumate-admin');
-  const infra = await startInfrastructure(config, logger, options);
-  try {
-    return await run(infra);
-  } finally {
-    await infra.close();
-  }
-}
-
 const program = new Command('admin').description('ResuMate administration and analysis').exitOverride();
 
 const projections = program.command('projections').description('read models built from the event log');

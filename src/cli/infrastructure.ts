@@ -1,0 +1,19 @@
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { startInfrastructure, type Infrastructure } from '../server.js';
+
+/**
+ * Runs `run` against the configured database, event store and cache, then closes them.
+ * `runProjectors: true` lets a command's writes wait for their read models (the projectors
+ * run here, or stand by for a running API's).
+ */
+export async function withInfrastructure<T>(run: (infra: Infrastructure) => Promise<T>, options = { runProjectors: false }): Promise<T> {
+  const config = loadConfig({ DEBUG: 'True', ...process.env });
+  const logger = createLogger(process.env.LOG_LEVEL === undefined ? 'warn' : config.logLevel, 'resumate-admin');
+  const infra = await startInfrastructure(config, logger, options);
+  try {
+    return await run(infra);
+  } finally {
+    await infra.close();
+  }
+}
