@@ -100,6 +100,26 @@ export const toJobApplicationView = (row: JobApplicationRow): JobApplicationView
   updated_at: row.updated_at.toISOString(),
 });
 
+/**
+ * The view of an application the read model has just inserted from `JobApplicationCreated`:
+ * what a GET would read back, built from the event without the round trip.
+ */
+export const createdJobApplicationView = (data: { id: number; userId: number; fields: JobApplicationFields; isExample: boolean; at: string }): JobApplicationView => ({
+  id: data.id,
+  user: data.userId,
+  job_title: data.fields.job_title,
+  company_name: data.fields.company_name,
+  original_job_description: data.fields.original_job_description,
+  resume_used: data.fields.resume_used,
+  date_applied: data.fields.date_applied,
+  status: data.fields.status,
+  notes: data.fields.notes,
+  is_deleted: false,
+  is_example: data.isExample,
+  created_at: data.at,
+  updated_at: data.at,
+});
+
 const ownActive = (db: Knex, userId: number) => db('job_applications').where({ user_id: userId, is_deleted: false });
 
 export async function findJobApplication(db: Knex, userId: number, id: number): Promise<JobApplicationView | undefined> {
