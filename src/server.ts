@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type Koa from 'koa';
 import type { Knex } from 'knex';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -24,6 +25,8 @@ import { jobApplicationRoutes } from './http/routes/jobApplications.js';
 import { resumeRoutes } from './http/routes/resumes.js';
 import { aiRoutes } from './http/routes/ai.js';
 import { adminAiModelRoutes } from './http/routes/adminAiModels.js';
+import { apiRootRoutes } from './http/routes/apiRoot.js';
+import { docsRoutes } from './http/routes/docs.js';
 import { createCachedLists, type CachedLists } from './cache/cachedList.js';
 import { invalidateCachedLists } from './projections/cacheInvalidation.js';
 import { findUserById } from './projections/users.js';
@@ -42,6 +45,8 @@ export interface Infrastructure {
 
 export interface RunningServer {
   url: string;
+  /** The Koa app, for tests that read its route table. */
+  app: Koa;
   infrastructure: Infrastructure;
   stop(): Promise<void>;
 }
@@ -145,6 +150,8 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
         },
       }),
       adminAiModelRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
+      apiRootRoutes(),
+      docsRoutes(),
     ],
     bodyLimitBytes: config.bodyLimitBytes,
   });
@@ -159,6 +166,7 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
   logger.info({ url }, 'ResuMate API listening');
   return {
     url,
+    app,
     infrastructure,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

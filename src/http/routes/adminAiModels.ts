@@ -7,6 +7,8 @@ import { commandContext } from '../commandContext.js';
 import { aiModelBody } from '../schemas/aiModels.js';
 import { bodyValidator } from '../validation/bodyValidator.js';
 import type { AiRouteDeps } from './aiDeps.js';
+import type { OperationSpec } from '../openapi/operation.js';
+import { aiModel as aiModelView } from '../schemas/responses.js';
 
 const aiModel = bodyValidator(aiModelBody);
 
@@ -42,3 +44,20 @@ export function adminAiModelRoutes({ db, commands }: AiRouteDeps): Router {
 
   return r;
 }
+
+const ofModel = { path: '/api/admin/ai-models/:displayName', tag: 'Admin', auth: 'staff' } as const;
+const theModel = { description: 'The model’s settings.', schema: aiModelView };
+export const adminAiModelOperations: OperationSpec[] = [
+  {
+    method: 'get',
+    path: '/api/admin/ai-models',
+    tag: 'Admin',
+    auth: 'staff',
+    summary: 'Every AI model, inactive ones included',
+    responses: { 200: { description: 'Oldest first.', schema: { type: 'array', items: aiModelView } } },
+  },
+  { method: 'post', path: '/api/admin/ai-models', tag: 'Admin', auth: 'staff', summary: 'Add an AI model', body: aiModel.schema, responses: { 201: theModel }, errors: [409] },
+  { ...ofModel, method: 'get', summary: 'One AI model, by display name in any case', responses: { 200: theModel } },
+  { ...ofModel, method: 'patch', summary: 'Change an AI model’s settings', body: aiModel.schema, responses: { 200: theModel }, errors: [409] },
+  { ...ofModel, method: 'delete', summary: 'Deactivate an AI model', responses: { 204: { description: 'Deactivated.' } }, errors: [409] },
+];

@@ -13,6 +13,8 @@ import { commandContext } from '../commandContext.js';
 import { generateBody } from '../schemas/ai.js';
 import { bodyValidator } from '../validation/bodyValidator.js';
 import type { AiRouteDeps } from './aiDeps.js';
+import type { OperationSpec } from '../openapi/operation.js';
+import { cachedListOf, generateResult, modelQuota, publicAiModel } from '../schemas/responses.js';
 
 const generate = bodyValidator(generateBody);
 
@@ -72,3 +74,36 @@ export function aiRoutes({ db, commands, lists, config, logger }: AiRouteDeps): 
 
   return r;
 }
+
+export const aiOperations: OperationSpec[] = [
+  {
+    method: 'get',
+    path: '/api/ai/models',
+    tag: 'AI',
+    auth: 'public',
+    summary: 'The active AI models',
+    description: 'Cached for an hour; `X-Cache-Status` says HIT or MISS.',
+    responses: { 200: { description: 'Oldest first.', schema: cachedListOf(publicAiModel) } },
+  },
+  {
+    method: 'post',
+    path: '/api/ai/generate',
+    tag: 'AI',
+    auth: 'optional',
+    summary: 'Generate a resume',
+    description:
+      'A `login_required` model needs a token. Signed in, the resume is saved and `resume_id` names it; anonymous, nothing is saved and the quota is per client IP. A failed generation costs no quota.',
+    body: generate.schema,
+    responses: { 201: { description: 'Generated.', schema: generateResult } },
+    errors: [409, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/api/ai/quota',
+    tag: 'AI',
+    auth: 'optional',
+    summary: 'Your quota today, per active model',
+    description: 'Anonymous: the quota of the client IP.',
+    responses: { 200: { description: 'One entry per active model.', schema: { type: 'array', items: modelQuota } } },
+  },
+];

@@ -14,6 +14,8 @@ import { bodyValidator } from '../validation/bodyValidator.js';
 import { pythonStrip } from '../validation/python.js';
 import { commandContext } from '../commandContext.js';
 import { registerBody, refreshBody, tokenBody } from '../schemas/auth.js';
+import type { OperationSpec } from '../openapi/operation.js';
+import { emptyObject, me, registeredUser, tokenPair } from '../schemas/responses.js';
 
 export interface AuthRouteDeps {
   db: Knex;
@@ -83,6 +85,25 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   return r;
 }
+
+const pair = { description: 'A new access and refresh token.', schema: tokenPair };
+export const authOperations: OperationSpec[] = [
+  { method: 'post', path: '/api/auth/register', tag: 'Auth', auth: 'public', summary: 'Create an account', body: register.schema, responses: { 201: { description: 'Registered.', schema: registeredUser } }, errors: [429] },
+  { method: 'post', path: '/api/auth/token', tag: 'Auth', auth: 'public', summary: 'Sign in: obtain an access and a refresh token', body: obtain.schema, responses: { 200: pair }, errors: [401, 429] },
+  {
+    method: 'post',
+    path: '/api/auth/token/refresh',
+    tag: 'Auth',
+    auth: 'public',
+    summary: 'Trade a refresh token for a new pair',
+    description: 'The refresh token is rotated: the one sent is blacklisted.',
+    body: refresh.schema,
+    responses: { 200: pair },
+    errors: [401],
+  },
+  { method: 'post', path: '/api/auth/token/blacklist', tag: 'Auth', auth: 'public', summary: 'Sign out: blacklist a refresh token', body: refresh.schema, responses: { 200: { description: 'Done.', schema: emptyObject } }, errors: [401] },
+  { method: 'get', path: '/api/auth/me', tag: 'Auth', auth: 'user', summary: 'Who you are', responses: { 200: { description: 'Your account.', schema: me } } },
+];
 
 type Registration = { username: string; email: string; password: string; password2: string };
 

@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import { answerWithCachedList, EXAMPLE_JOB_APPLICATIONS_LIST, type CachedLists } from '../../cache/cachedList.js';
 import { NotFound } from '../../domain/errors.js';
 import { toJobApplicationView, type JobApplicationView } from '../../projections/jobApplications.js';
+import type { OperationSpec } from '../openapi/operation.js';
+import { cachedListOf, jobApplication } from '../schemas/responses.js';
 
 const EXAMPLES_SHOWN = 5;
 
@@ -33,3 +35,24 @@ export function exampleRoutes({ db, lists }: { db: Knex; lists: CachedLists }): 
   });
   return r;
 }
+
+export const exampleOperations: OperationSpec[] = [
+  {
+    method: 'get',
+    path: '/api/example-job-applications',
+    tag: 'Job applications',
+    auth: 'public',
+    summary: 'Up to 5 example applications, for demos',
+    description: 'Cached for an hour; `X-Cache-Status` says HIT or MISS.',
+    responses: { 200: { description: 'The examples.', schema: cachedListOf(jobApplication) } },
+  },
+  {
+    method: 'get',
+    path: '/api/example-job-applications/:id',
+    tag: 'Job applications',
+    auth: 'public',
+    summary: 'Always 404',
+    description: 'The original could not look an object up in its sliced list; kept for compatibility.',
+    responses: {},
+  },
+];

@@ -1,5 +1,7 @@
 import Router from '@koa/router';
 import { ServiceUnavailable } from '../../domain/errors.js';
+import type { OperationSpec } from '../openapi/operation.js';
+import { health, readiness } from '../schemas/responses.js';
 
 /** A dependency /readyz asks about; `check` throws (or never settles) when it is down. */
 export interface ReadinessCheck {
@@ -30,6 +32,20 @@ export function healthRoutes(readiness: ReadinessCheck[], { timeoutMs = DEFAULT_
   });
   return router;
 }
+
+export const healthOperations: OperationSpec[] = [
+  { method: 'get', path: '/healthz', tag: 'Operations', auth: 'public', summary: 'Liveness: 200 while the process runs', responses: { 200: { description: 'Alive.', schema: health } } },
+  {
+    method: 'get',
+    path: '/readyz',
+    tag: 'Operations',
+    auth: 'public',
+    summary: 'Readiness: PostgreSQL, the event store, Redis (if configured) and the read models answer',
+    description: 'A 503 names, in `checks`, each dependency and why it is down.',
+    responses: { 200: { description: 'Ready.', schema: readiness } },
+    errors: [503],
+  },
+];
 
 /** "ok" or "down: <reason>"; never rejects, and never waits past the timeout. */
 async function probe(c: ReadinessCheck, timeoutMs: number): Promise<string> {

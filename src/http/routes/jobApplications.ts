@@ -12,6 +12,8 @@ import { pathId, requestOrigin } from '../requestUrl.js';
 import { pageUrlFor, parseListQuery } from '../listQuery.js';
 import { jobApplicationBody } from '../schemas/jobApplications.js';
 import { bodyValidator } from '../validation/bodyValidator.js';
+import type { OperationSpec } from '../openapi/operation.js';
+import { jobApplication, jobApplicationHistoryEntry, jobApplicationStats as statsView, listOf } from '../schemas/responses.js';
 import { pythonInt, pythonStr } from '../validation/python.js';
 import type { ResourceRouteDeps } from './resources.js';
 
@@ -76,6 +78,43 @@ export function jobApplicationRoutes({ db, commands }: ResourceRouteDeps): Route
 
   return r;
 }
+
+const ofApplication = { path: '/api/job-applications/:id', tag: 'Job applications', auth: 'user' } as const;
+const theApplication = { description: 'The application.', schema: jobApplication };
+export const jobApplicationOperations: OperationSpec[] = [
+  {
+    method: 'get',
+    path: '/api/job-applications',
+    tag: 'Job applications',
+    auth: 'user',
+    summary: 'List your job applications',
+    description: 'Newest `created_at` first; soft-deleted ones are hidden.',
+    list: jobApplicationListSpec,
+    responses: { 200: { description: 'Your applications.', schema: listOf(jobApplication) } },
+  },
+  { method: 'post', path: '/api/job-applications', tag: 'Job applications', auth: 'user', summary: 'Record a job application', body: body.schema, responses: { 201: theApplication } },
+  {
+    method: 'get',
+    path: '/api/job-applications/stats',
+    tag: 'Job applications',
+    auth: 'user',
+    summary: 'Counts by status, funnel rates and median days between stages',
+    responses: { 200: { description: 'Over your applications that are not deleted.', schema: statsView } },
+  },
+  { ...ofApplication, method: 'get', summary: 'One of your job applications', responses: { 200: theApplication } },
+  { ...ofApplication, method: 'put', summary: 'Replace an application’s writable fields', body: body.schema, responses: { 200: theApplication }, errors: [409] },
+  { ...ofApplication, method: 'patch', summary: 'Change some of an application’s fields', body: body.schema, responses: { 200: theApplication }, errors: [409] },
+  { ...ofApplication, method: 'delete', summary: 'Soft-delete an application', description: 'An event; `restore` undoes it.', responses: { 204: { description: 'Deleted.' } }, errors: [409] },
+  { ...ofApplication, method: 'post', path: '/api/job-applications/:id/restore', summary: 'Undo a soft delete', responses: { 200: theApplication }, errors: [409] },
+  {
+    ...ofApplication,
+    method: 'get',
+    path: '/api/job-applications/:id/history',
+    summary: 'An application’s timeline, oldest first',
+    description: 'Soft-deleted applications included.',
+    responses: { 200: { description: 'Its events.', schema: { type: 'array', items: jobApplicationHistoryEntry } } },
+  },
+];
 
 const userIdOf = (ctx: RouterContext): number => ctx.state.user!.id;
 

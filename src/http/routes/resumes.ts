@@ -10,6 +10,8 @@ import { pathId, requestOrigin } from '../requestUrl.js';
 import { pageUrlFor, parseListQuery } from '../listQuery.js';
 import { resumeBody } from '../schemas/resumes.js';
 import { bodyValidator } from '../validation/bodyValidator.js';
+import type { OperationSpec } from '../openapi/operation.js';
+import { listOf, resume as resumeView, resumeHistoryEntry } from '../schemas/responses.js';
 import type { ResourceRouteDeps } from './resources.js';
 
 const resume = bodyValidator(resumeBody);
@@ -57,6 +59,24 @@ export function resumeRoutes({ db, commands }: ResourceRouteDeps): Router {
 
   return r;
 }
+
+const ofResume = { path: '/api/resumes/:id', tag: 'Resumes', auth: 'user' } as const;
+const theResume = { description: 'The resume.', schema: resumeView };
+export const resumeOperations: OperationSpec[] = [
+  { method: 'get', path: '/api/resumes', tag: 'Resumes', auth: 'user', summary: 'List your resumes', description: 'Newest `updated_at` first.', list: resumeListSpec, responses: { 200: { description: 'Your resumes.', schema: listOf(resumeView) } } },
+  { method: 'post', path: '/api/resumes', tag: 'Resumes', auth: 'user', summary: 'Create a resume', body: resume.schema, responses: { 201: theResume } },
+  { ...ofResume, method: 'get', summary: 'One of your resumes', description: 'Another user’s resume is a 404, like a missing one.', responses: { 200: theResume } },
+  { ...ofResume, method: 'put', summary: 'Replace a resume’s writable fields', body: resume.schema, responses: { 200: theResume }, errors: [409] },
+  { ...ofResume, method: 'patch', summary: 'Change some of a resume’s fields', body: resume.schema, responses: { 200: theResume }, errors: [409] },
+  { ...ofResume, method: 'delete', summary: 'Delete a resume', responses: { 204: { description: 'Deleted.' } }, errors: [409] },
+  {
+    ...ofResume,
+    method: 'get',
+    path: '/api/resumes/:id/history',
+    summary: 'A resume’s events, oldest first',
+    responses: { 200: { description: 'What each event set.', schema: { type: 'array', items: resumeHistoryEntry } } },
+  },
+];
 
 function historyEntry(event: RecordedEvent<ResumeEvent>) {
   return { revision: Number(event.revision), type: event.type, at: event.data.at, changes: changesOf(event) };

@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import Router from '@koa/router';
+import { NotFound } from '../../domain/errors.js';
+import { buildOpenApiDocument } from '../openapi/document.js';
+import type { OperationSpec } from '../openapi/operation.js';
+import { documentedOperations } from '../openapi/operations.js';
+
+const ASSETS_PATH = '/api/docs/:asset';
+
+/** Swagger UI's own files we serve (from swagger-ui-dist, so the page works offline); anything else is a 404. */
+const DIST_ASSETS: Readonly<Record<string, string>> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+  'favicon-16x16.png': 'image/png',
+};
+
+const distDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+
+/** Inline scripts would need `script-src 'unsafe-inline'`: the page loads this from its own URL instead. */
+const INITIALIZER = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: '/api/schema/',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout',
+  });
+});
+`;
+
+const PAGE = `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <title>ResuMate API</title>
+    <link rel="stylesheet" href="/api/docs/swagger-ui.css">
+    <link rel="icon" type="image/png" href="/api/docs/favicon-32x32.png" sizes="32x32">
+    <link rel="icon" type="image/png" href="/api/docs/favicon-16x16.png" sizes="16x16">
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/api/docs/swagger-ui-bundle.js"></script>
+    <script src="/api/docs/swagger-initializer.js"></script>
+  </body>
+</html>
+`;
+
+/** The page's own policy, whatever the app-wide one: Swagger UI styles inline and draws its icons as data: URIs. */
+const PAGE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+
+/** GET /api/schema/ (the OpenAPI document) and GET /api/docs/ (Swagger UI for it). Public. */
+export function docsRoutes(): Router {
+  const document = JSON.stringify(buildOpenApiDocument([...documentedOperations, ...docsOperations]));
+  const assets = new Map<string, Promise<Buffer>>();
+  const r = new Router();
+
+  r.get('/api/schema', (ctx) => {
+    ctx.type = 'application/json; charset=utf-8';
+    ctx.body = document;
+  });
+
+  r.get('/api/docs', (ctx) => {
+    ctx.set('Content-Security-Policy', PAGE_CSP);
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = PAGE;
+  });
+
+  r.get(ASSETS_PATH, async (ctx) => {
+    const name = ctx.params.asset!;
+    if (name === 'swagger-initializer.js') {
+      ctx.type = 'application/javascript; charset=utf-8';
+      ctx.body = INITIALIZER;
+      return;
+    }
+    const type = Object.hasOwn(DIST_ASSETS, name) ? DIST_ASSETS[name] : undefined;
+    if (!type) throw new NotFound();
+    if (!assets.has(name)) assets.set(name, readFile(join(distDir, name)));
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.type = type;
+    ctx.body = await assets.get(name)!;
+  });
+
+  return r;
+}
+
+/** Routes deliberately left out of the document: Swagger UI's static files are not API. */
+export const UNDOCUMENTED_ROUTES: readonly { method: string; path: string }[] = [{ method: 'get', path: ASSETS_PATH }];
+
+const docsOperations: OperationSpec[] = [
+  {
+    method: 'get',
+    path: '/api/schema',
+    tag: 'Discovery',
+    auth: 'public',
+    summary: 'This OpenAPI 3.1 document',
+    description: 'Built from the JSON Schemas that validate requests and describe responses.',
+    responses: { 200: { description: 'The document.', schema: { type: 'object', required: ['openapi', 'info', 'paths'] } } },
+  },
+  {
+    method: 'get',
+    path: '/api/docs',
+    tag: 'Discovery',
+    auth: 'public',
+    summary: 'Swagger UI for this document',
+    responses: { 200: { description: 'An HTML page.', contentType: 'text/html', schema: { type: 'string' } } },
+  },
+];
