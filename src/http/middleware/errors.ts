@@ -7,10 +7,12 @@ import {
   ParseError,
   PayloadTooLarge,
   PermissionDenied,
+  ServiceUnavailable,
   UnsupportedMediaType,
   ValidationFailed,
   type ErrorCode,
 } from '../../domain/errors.js';
+import { isConnectionFailure } from '../../db/connectionFailure.js';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid: 400,
@@ -47,7 +49,7 @@ export function errors(log: Logger): Middleware {
         return;
       }
       clearHeaders(ctx);
-      const known = err instanceof AppError ? err : fromHttpError(err, ctx);
+      const known = err instanceof AppError ? err : (fromHttpError(err, ctx) ?? fromConnectionFailure(err, ctx, log));
       if (known) respond(ctx, known);
       else respondUnexpected(ctx, err, log);
     }
@@ -67,6 +69,15 @@ function respond(ctx: Context, e: AppError): void {
   const retryAfterS = retryAfterOf(e);
   if (retryAfterS !== undefined) ctx.set('Retry-After', String(Math.ceil(retryAfterS)));
   if (e instanceof MethodNotAllowed && e.allowed.length > 0) ctx.set('Allow', e.allowed.join(', '));
+}
+
+const UNAVAILABLE = 'A service this request needs is unavailable right now. Retry in a moment.';
+
+/** The database (or another server) cannot be reached: a 503 to retry, not a 500 (see db/connectionFailure.ts). */
+function fromConnectionFailure(err: unknown, ctx: Context, log: Logger): AppError | undefined {
+  if (!isConnectionFailure(err)) return undefined;
+  log.warn({ err, requestId: ctx.state.requestId }, 'request failed: a dependency is unreachable');
+  return new ServiceUnavailable(UNAVAILABLE, 1);
 }
 
 function respondUnexpected(ctx: Context, err: unknown, log: Logger): void {

@@ -1,0 +1,81 @@
+import pg from 'pg';
+import pino from 'pino';
+import { createKnex, migrateToLatest } from '../../src/db/knex.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
+import { allProjections } from '../../src/projections/index.js';
+import { ProjectionRuntime } from '../../src/projections/runtime.js';
+
+// A log position is `<transaction id>:<global position>`; a replay into another database has other transaction ids.
+const LOG_POSITION = /"\d{20}:(\d{20})"/g;
+const readModelTables = [...new Set(allProjections.flatMap((p) => p.tables))];
+
+/** Every read-model table's rows as sorted JSON lines, so two databases compare with deep.equal. */
+export async function dumpReadModels(databaseUrl: string): Promise<Record<string, string[]>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const dump: Record<string, string[]> = {};
+    for (const table of readModelTables) {
+      const { rows } = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${client.escapeIdentifier(table)} t ORDER BY 1`);
+      dump[table] = rows.map((r) => r.row.replace(LOG_POSITION, '"$1"')).sort();
+    }
+    return dump;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The read models as a replay of the log from scratch builds them: the events of `sourceUrl`
+ * copied into the empty, migrated `targetUrl`, and the real ProjectionRuntime run there to the head.
+ */
+export async function rebuildReadModels(sourceUrl: string, targetUrl: string): Promise<Record<string, string[]>> {
+  const db = createKnex(targetUrl, { max: 4 });
+  try {
+    await migrateToLatest(db);
+    await copyEvents(sourceUrl, targetUrl);
+    const logger = pino({ level: 'silent' });
+    const store = await PostgresEventStore.connect({ connectionString: targetUrl, poolSize: 2, logger });
+    const runtime = new ProjectionRuntime({ db, store, connectionString: targetUrl, projections: allProjections, logger, runProjectors: true });
+    try {
+      await runtime.start();
+      await runtime.catchUp(60_000);
+    } finally {
+      await runtime.stop();
+      await store.close();
+    }
+  } finally {
+    await db.destroy();
+  }
+  return dumpReadModels(targetUrl);
+}
+
+async function copyEvents(sourceUrl: string, targetUrl: string): Promise<void> {
+  const source = new pg.Client({ connectionString: sourceUrl });
+  const target = new pg.Client({ connectionString: targetUrl });
+  await source.connect();
+  await target.connect();
+  try {
+    const { rows } = await source.query<Record<string, unknown>>(
+      'SELECT transaction_id::text AS xid, global_position, stream_id, stream_revision, type, data, metadata, created_at FROM events ORDER BY transaction_id, global_position',
+    );
+    // One target transaction per source transaction keeps the order readers see, (transaction_id, global_position).
+    let open: unknown;
+    for (const e of rows) {
+      if (e.xid !== open) {
+        if (open !== undefined) await target.query('COMMIT');
+        await target.query('BEGIN');
+        open = e.xid;
+      }
+      await target.query(
+        `INSERT INTO events (global_position, stream_id, stream_revision, type, data, metadata, created_at)
+         OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [e.global_position, e.stream_id, e.stream_revision, e.type, e.data, e.metadata, e.created_at],
+      );
+    }
+    if (open !== undefined) await target.query('COMMIT');
+  } finally {
+    await source.end();
+    await target.end();
+  }
+}
