@@ -29,6 +29,8 @@ export interface Config {
   refreshTokenLifetimeS: number;
   trustProxy: boolean;
   bodyLimitBytes: number;
+  /** A request still running after this long is answered 503 (AI generation gets its own, longer bound). */
+  requestTimeoutMs: number;
   /** bcrypt on the thread pool (native addon) or on the event loop (bcryptjs); cost factor. */
   bcrypt: { implementation: 'native' | 'bcryptjs'; rounds: number };
   /** Failed logins per username and per client IP, and registrations per IP, per window. */
@@ -165,6 +167,7 @@ const envSchema = z.object({
   REFRESH_TOKEN_LIFETIME_S: positive(86_400),
   TRUST_PROXY: bool(false),
   BODY_LIMIT_BYTES: positive(1_048_576),
+  REQUEST_TIMEOUT_MS: positive(30_000),
   BCRYPT_IMPLEMENTATION: z
     .enum(['native', 'bcryptjs'], { error: (iss) => `must be native or bcryptjs ${got(iss.input)}` })
     .default('native'),
@@ -223,6 +226,7 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     refreshTokenLifetimeS: e.REFRESH_TOKEN_LIFETIME_S,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     bcrypt: { implementation: e.BCRYPT_IMPLEMENTATION, rounds: e.BCRYPT_ROUNDS },
     throttling: {
       loginFailuresPerUsername: e.THROTTLE_LOGIN_FAILURES_PER_USERNAME,
@@ -332,5 +336,6 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     bcrypt: config.bcrypt,
     throttling: config.throttling,
     bodyLimitBytes: config.bodyLimitBytes,
+    requestTimeoutMs: config.requestTimeoutMs,
   };
 }

@@ -32,6 +32,17 @@ import { invalidateCachedLists } from './projections/cacheInvalidation.js';
 import { findUserById } from './projections/users.js';
 import { allProjections } from './projections/index.js';
 import { ProjectionRuntime } from './projections/runtime.js';
+import { projectionStatus } from './projections/status.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { instrumentEventStore } from './metrics/instrumentedEventStore.js';
+import { instrumentCachedLists } from './metrics/instrumentedCachedLists.js';
+import { recordProjectionLag } from './metrics/projectionLag.js';
+import { requestDurationRecorder } from './metrics/requestMetrics.js';
+import { processMetricsRegistry } from './metrics/processMetrics.js';
+import { scraper } from './metrics/scrape.js';
+import type { AiCallObserver } from './ai/providers.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { applyServerTimeouts, closeGracefully } from './http/gracefulServer.js';
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -48,11 +59,20 @@ export interface RunningServer {
   /** The Koa app, for tests that read its route table. */
   app: Koa;
   infrastructure: Infrastructure;
-  stop(): Promise<void>;
+  /** Stops accepting, lets requests in flight finish (cut after `drainMs`), then closes the infrastructure. */
+  stop(options?: { drainMs?: number }): Promise<void>;
 }
 
+/** How long stop() waits for requests in flight by default: SIGTERM's 10 s minus time to close pools. */
+const DEFAULT_DRAIN_MS = 7_000;
+
 /** Database (embedded when none is configured), migrations, event store, cache, read-side runtime. */
-export async function startInfrastructure(config: Config, logger: Logger, options: { runProjectors: boolean }): Promise<Infrastructure> {
+export async function startInfrastructure(
+  config: Config,
+  logger: Logger,
+  options: { runProjectors: boolean; metrics?: Metrics },
+): Promise<Infrastructure> {
+  const { metrics } = options;
   const embedded =
     config.database.kind === 'embedded'
       ? await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger })
@@ -61,9 +81,11 @@ export async function startInfrastructure(config: Config, logger: Logger, option
   const db = createKnex(databaseUrl);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
-  const store = await createEventStore(config.eventStore, databaseUrl, logger);
+  const rawStore = await createEventStore(config.eventStore, databaseUrl, logger);
+  const store = metrics ? instrumentEventStore(rawStore, metrics) : rawStore;
   const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
-  const lists = createCachedLists(cache, logger);
+  const rawLists = createCachedLists(cache, logger);
+  const lists = metrics ? instrumentCachedLists(rawLists, metrics) : rawLists;
   const projections = new ProjectionRuntime({
     afterCommit: invalidateCachedLists(db, lists),
     db,
@@ -114,7 +136,8 @@ export function commandDeps(infra: Infrastructure, clock: Clock = systemClock): 
 
 /** `clock` is for tests that cross a UTC day; everything else runs on the system clock. */
 export async function startServer(config: Config, logger: Logger, { clock = systemClock }: { clock?: Clock } = {}): Promise<RunningServer> {
-  const infrastructure = await startInfrastructure(config, logger, { runProjectors: config.runProjections });
+  const metrics = createMetrics();
+  const infrastructure = await startInfrastructure(config, logger, { runProjectors: config.runProjections, metrics });
   const { db, cache } = infrastructure;
   const commands = commandDeps(infrastructure, clock);
   const hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds);
@@ -135,7 +158,7 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
     // Busiest first: a request stops at the first router that has its route.
     routers: [
       exampleRoutes({ db, lists: infrastructure.lists }),
-      aiRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
+      aiRoutes({ db, commands, lists: infrastructure.lists, config, logger, aiCalls: aiCallObserver(metrics) }),
       jobApplicationRoutes({ db, commands }),
       resumeRoutes({ db, commands }),
       authRoutes({
@@ -152,14 +175,32 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
       adminAiModelRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
       apiRootRoutes(),
       docsRoutes(),
+      metricsRoutes({
+        contentType: metrics.registry.contentType,
+        scrape: scraper([metrics.registry, processMetricsRegistry()], () =>
+          recordProjectionLag(
+            metrics,
+            () => projectionStatus(db, infrastructure.store, infrastructure.projections.projections),
+            (name) => infrastructure.projections.progress.checkpointOf(name),
+            logger,
+          ),
+        ),
+      }),
     ],
     bodyLimitBytes: config.bodyLimitBytes,
+    recordRequest: requestDurationRecorder(metrics.httpRequestDuration),
+    edge: {
+      allowedHosts: config.allowedHosts,
+      corsAllowedOrigins: config.corsAllowedOrigins,
+      requestTimeout: { timeoutMs: config.requestTimeoutMs, slowPaths: new Map([['/api/ai/generate', aiGenerationBoundMs(config)]]) },
+    },
   });
   app.proxy = config.trustProxy;
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
+  applyServerTimeouts(server, config.requestTimeoutMs);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -168,9 +209,24 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
     url,
     app,
     infrastructure,
-    async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    async stop({ drainMs = DEFAULT_DRAIN_MS } = {}) {
+      await closeGracefully(server, drainMs);
       await infrastructure.close();
     },
+  };
+}
+
+/**
+ * Generation makes up to two provider attempts of AI_TIMEOUT_MS each, and waits for two read
+ * models (quota, resume) of up to PROJECTION_WAIT_TIMEOUT_MS each: REQUEST_TIMEOUT_MS must not cut it short.
+ */
+function aiGenerationBoundMs(config: Config): number {
+  return Math.max(config.requestTimeoutMs, 2 * config.aiTimeoutMs + 2 * config.projectionWaitTimeoutMs + 1_000);
+}
+
+function aiCallObserver(metrics: Metrics): AiCallObserver {
+  return (provider, outcome, seconds) => {
+    metrics.aiCalls.inc({ provider, outcome });
+    metrics.aiCallDuration.observe({ provider, outcome }, seconds);
   };
 }

@@ -1,8 +1,13 @@
 import type { Logger } from './logger.js';
 
+/** Docker and Kubernetes wait 10 s after SIGTERM by default before they SIGKILL. */
 const GRACE_MS = 10_000;
 
-/** SIGTERM/SIGINT: stop accepting, finish in-flight work, close pools; force-exit after the grace period. */
+/**
+ * SIGTERM/SIGINT: `stop` stops accepting, finishes in-flight work and closes pools. The process
+ * then exits by itself, when nothing is left open; anything still open after the grace period
+ * (a leaked handle, a stuck request) is logged and the exit is forced with code 1.
+ */
 export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -10,12 +15,15 @@ export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): voi
     stopping = true;
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
-      logger.error('graceful shutdown took too long; exiting');
+      logger.error({ open: process.getActiveResourcesInfo() }, 'graceful shutdown took too long; exiting');
       process.exit(1);
     }, GRACE_MS);
     force.unref();
     stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped; exiting once nothing is left open');
+        process.exitCode = 0;
+      },
       (err: unknown) => {
         logger.error({ err }, 'error during shutdown');
         process.exit(1);

@@ -15,7 +15,11 @@ export interface ProvidersOptions {
   env: Env;
   logger: Logger;
   openRouterAttribution?: { referer?: string; title?: string };
+  /** Told of every generation's provider, outcome and duration (metrics). */
+  observe?: AiCallObserver;
 }
+
+export type AiCallObserver = (provider: ProviderName, outcome: 'ok' | 'error', seconds: number) => void;
 
 export type AiProviders = Record<ProviderName, AiProvider>;
 
@@ -27,13 +31,33 @@ export function createProviders(options: ProvidersOptions): AiProviders {
     env: options.env,
     logger: options.logger,
   };
+  const observed = (name: ProviderName, provider: AiProvider) => (options.observe ? observedProvider(name, provider, options.observe) : provider);
   return {
-    google_gemini: createGeminiProvider({ ...common, baseUrl: options.geminiBaseUrl }),
-    open_router: createOpenRouterProvider({
-      ...common,
-      baseUrl: options.openRouterBaseUrl ?? OPEN_ROUTER_DEFAULT_BASE_URL,
-      attribution: options.openRouterAttribution ?? { title: 'ResuMate' },
-    }),
-    offline: offlineProvider,
+    google_gemini: observed('google_gemini', createGeminiProvider({ ...common, baseUrl: options.geminiBaseUrl })),
+    open_router: observed(
+      'open_router',
+      createOpenRouterProvider({
+        ...common,
+        baseUrl: options.openRouterBaseUrl ?? OPEN_ROUTER_DEFAULT_BASE_URL,
+        attribution: options.openRouterAttribution ?? { title: 'ResuMate' },
+      }),
+    ),
+    offline: observed('offline', offlineProvider),
+  };
+}
+
+function observedProvider(name: ProviderName, provider: AiProvider, observe: AiCallObserver): AiProvider {
+  return {
+    async generate(request) {
+      const started = performance.now();
+      try {
+        const text = await provider.generate(request);
+        observe(name, 'ok', (performance.now() - started) / 1000);
+        return text;
+      } catch (err) {
+        observe(name, 'error', (performance.now() - started) / 1000);
+        throw err;
+      }
+    },
   };
 }

@@ -6,6 +6,12 @@ import { errors } from './middleware/errors.js';
 import { notFound } from './middleware/notFound.js';
 import { requestId } from './middleware/requestId.js';
 import { requestLog } from './middleware/requestLog.js';
+import { requestMetrics } from './middleware/metrics.js';
+import { securityHeaders } from './middleware/securityHeaders.js';
+import { cors } from './middleware/cors.js';
+import { allowedHosts } from './middleware/allowedHosts.js';
+import { requestTimeout, type RequestTimeoutOptions } from './middleware/requestTimeout.js';
+import type { RecordRequestDuration } from '../metrics/requestMetrics.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 
 export type { ReadinessCheck } from './routes/health.js';
@@ -17,7 +23,20 @@ export interface HttpDeps {
   bodyLimitBytes?: number;
   /** Authentication (Bearer tokens), run for every request a route will take, as DRF does. */
   authenticate?: Koa.Middleware;
+  /** Request durations by route template (src/metrics). */
+  recordRequest?: RecordRequestDuration;
+  /** ALLOWED_HOSTS, CORS_ALLOWED_ORIGINS and the request timeout; absent, every host and no origin. */
+  edge?: EdgeOptions;
 }
+
+export interface EdgeOptions {
+  allowedHosts: readonly string[];
+  corsAllowedOrigins: readonly string[];
+  requestTimeout: RequestTimeoutOptions;
+}
+
+/** Probes and scrapers reach an instance by IP: these answer any Host (they build no URLs). */
+const HOST_EXEMPT_PATHS = ['/healthz', '/readyz', '/metrics'];
 
 export function createApp(deps: HttpDeps): Koa {
   const routers = [healthRoutes(deps.readiness), ...deps.routers];
@@ -27,7 +46,15 @@ export function createApp(deps: HttpDeps): Koa {
   const app = new Koa();
   app.use(requestId());
   app.use(requestLog(deps.logger));
+  if (deps.recordRequest) app.use(requestMetrics(deps.recordRequest));
+  // Outside the error handler, which clears a failed response's headers: these add theirs after it.
+  app.use(securityHeaders());
+  if (deps.edge && deps.edge.corsAllowedOrigins.length > 0) app.use(cors(deps.edge.corsAllowedOrigins));
   app.use(errors(deps.logger));
+  if (deps.edge) {
+    app.use(allowedHosts(deps.edge.allowedHosts, HOST_EXEMPT_PATHS));
+    app.use(requestTimeout(deps.edge.requestTimeout));
+  }
   // DRF's order: an unknown URL is 404 before anything else; then authentication (401) comes
   // before the method check (405); bodies are parsed only for requests a route will take.
   const authenticate = deps.authenticate;

@@ -130,6 +130,7 @@ export class ProjectionRunner {
     const { db, store, progress } = this.deps;
     const name = this.projection.name;
     let persisted = from;
+    let reached = from;
     let persistedAt = Date.now();
     const subscription = store.subscribe({ fromPosition: persisted, signal, maxBatchSize: this.deps.maxBatchSize, wakeOn: this.projection.handles });
     const batches = subscription[Symbol.asyncIterator]();
@@ -141,10 +142,14 @@ export class ProjectionRunner {
     // The next batch is read while this one is written: reading and writing overlap.
     for (let next = readAhead(); ; ) {
       const result = await next;
-      if (result.done) return;
+      if (result.done) {
+        await this.flushCheckpoint(persisted, reached);
+        return;
+      }
       const batch = result.value;
       next = readAhead();
       const to = batch[batch.length - 1]!.position;
+      reached = to;
       const relevant = batch.filter((event) => this.handles.has(event.type));
       if (relevant.length === 0) {
         // Nothing to write: move on in memory, and store the checkpoint now and then so a
@@ -171,5 +176,18 @@ export class ProjectionRunner {
         this.deps.logger.warn({ err, projection: name }, 'checkpoint NOTIFY failed; other processes see it on their next poll'),
       );
     }
+  }
+
+  /**
+   * On the way out (stop, or leadership lost), stores how far the in-memory progress went past
+   * the last stored checkpoint (events it had nothing to do for), so a restart need not re-read
+   * them. Another leader may have moved the checkpoint meanwhile: then there is nothing to store.
+   */
+  private async flushCheckpoint(persisted: Position, reached: Position): Promise<void> {
+    if (reached === persisted) return;
+    const name = this.projection.name;
+    await this.deps.db
+      .transaction((trx) => moveCheckpoint(trx, name, persisted, reached))
+      .catch((err: unknown) => this.deps.logger.warn({ err, projection: name }, 'final checkpoint not stored; it is re-read on restart'));
   }
 }

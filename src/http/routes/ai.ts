@@ -20,7 +20,7 @@ const generate = bodyValidator(generateBody);
 
 const quotaJson = (q: QuotaStatus) => ({ daily_limit: q.dailyLimit, used_today: q.usedToday, remaining_today: q.remainingToday, resets_at: q.resetsAt });
 
-export function aiRoutes({ db, commands, lists, config, logger }: AiRouteDeps): Router {
+export function aiRoutes({ db, commands, lists, config, logger, aiCalls }: AiRouteDeps): Router {
   const providers = createProviders({
     geminiBaseUrl: config.geminiBaseUrl,
     openRouterBaseUrl: config.openRouterBaseUrl,
@@ -28,6 +28,7 @@ export function aiRoutes({ db, commands, lists, config, logger }: AiRouteDeps): 
     // A model names the variable holding its key; the two the original knew also come from config.
     env: { ...process.env, GOOGLE_GEMINI_API_KEY: config.googleGeminiApiKey, OPENROUTER_API_KEY: config.openRouterApiKey },
     logger,
+    observe: aiCalls,
   });
   const r = new Router({ prefix: '/api/ai' });
   const principalOf = (ctx: Context) => principalFor(ctx.state.user, ctx.ip);

@@ -1,0 +1,44 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet from 'helmet';
+import type { Middleware } from 'koa';
+
+/**
+ * Helmet's headers with a CSP that the Swagger UI at /api/docs/ lives within (its own scripts
+ * and styles from this origin, inline styles, data: images). No upgrade-insecure-requests:
+ * on plain-HTTP development servers it would send the docs' assets to an https:// that is not there.
+ */
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    useDefaults: true,
+    directives: {
+      'default-src': ["'self'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'],
+      'upgrade-insecure-requests': null,
+    },
+  },
+} as const;
+
+/** Helmet's answer computed once: it depends on no request, so each response only copies it. */
+function helmetHeaders(): [string, string][] {
+  const headers = new Map<string, string>();
+  const response = {
+    setHeader: (name: string, value: unknown) => headers.set(name, String(value)),
+    removeHeader: (name: string) => headers.delete(name),
+  };
+  helmet(HELMET_OPTIONS)({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  return [...headers];
+}
+
+export function securityHeaders(): Middleware {
+  const headers = helmetHeaders();
+  const marker = 'X-Content-Type-Options';
+  return async (ctx, next) => {
+    for (const [name, value] of headers) ctx.res.setHeader(name, value);
+    await next();
+    // The error handler clears a failed response's headers; an error deserves them too.
+    if (!ctx.headerSent && !ctx.res.hasHeader(marker)) {
+      for (const [name, value] of headers) ctx.res.setHeader(name, value);
+    }
+  };
+}
