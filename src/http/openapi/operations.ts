@@ -6,6 +6,7 @@ import { authOperations } from '../routes/auth.js';
 import { exampleOperations } from '../routes/examples.js';
 import { healthOperations } from '../routes/health.js';
 import { jobApplicationOperations } from '../routes/jobApplications.js';
+import { metricsOperations } from '../routes/metrics.js';
 import { resumeOperations } from '../routes/resumes.js';
 import type { OperationSpec } from './operation.js';
 
@@ -20,4 +21,5 @@ export const documentedOperations: readonly OperationSpec[] = [
   ...adminAiModelOperations,
   ...adminProjectionOperations,
   ...healthOperations,
+  ...metricsOperations,
 ];
