@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from './db/embeddedPostgres.js';
 import { createEventStore } from './eventstore/createEventStore.js';
 import type { EventStore } from './eventstore/port.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
+import { answerParserRefusals } from './http/clientError.js';
 import { authenticate } from './auth/bearer.js';
 import { cacheBlacklist } from './auth/blacklist.js';
 import { bcryptHasher } from './auth/passwordHasher.js';
@@ -200,6 +201,7 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
+  answerParserRefusals(server);
   applyServerTimeouts(server, config.requestTimeoutMs);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ParsedUrlQuery } from 'node:querystring';
 import { ValidationFailed, type FieldErrors } from '../domain/errors.js';
+import { NULL_CHARACTERS } from './validation/messages.js';
 
 /** What a list endpoint allows: sortable fields, searched columns, exact-match filters. */
 export interface ListSpec {
@@ -64,8 +65,10 @@ export function parseListQuery(query: ParsedUrlQuery, spec: ListSpec): ListQuery
   }
   const limit = nonNegativeInteger(single(query.limit), 'limit', errors, MAX_LIMIT);
   const offset = nonNegativeInteger(single(query.offset), 'offset', errors);
-  if (Object.keys(errors).length > 0) throw new ValidationFailed(errors);
   const search = single(query.search)?.trim();
+  // PostgreSQL text cannot hold NUL: the ILIKE would fail as a 500.
+  if (search?.includes('\u0000')) errors.search = [NULL_CHARACTERS];
+  if (Object.keys(errors).length > 0) throw new ValidationFailed(errors);
   return {
     ordering,
     search: search || undefined,

@@ -11,5 +11,14 @@ export function pathId(param: string | undefined): number {
   return id;
 }
 
+/**
+ * A path segment naming a resource by text (an AI model's display name). One with NUL, which no
+ * name can hold and PostgreSQL text cannot carry, names nothing: a 404, never a 500.
+ */
+export function pathName(param: string | undefined): string {
+  if (!param || param.includes('\u0000')) throw new NotFound();
+  return param;
+}
+
 /** Scheme and host of this request (not `ctx.origin`, which Koa 3 takes from the Origin header). */
 export const requestOrigin = (ctx: Context): string => `${ctx.protocol}://${ctx.host}`;

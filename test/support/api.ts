@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { Clock } from '../../src/commands/deps.js';
@@ -44,7 +44,11 @@ export const uniqueName = (prefix = 'user') => `${prefix}_${randomBytes(5).toStr
  * The real server on an ephemeral port, on this run's database and the real Redis, with its
  * own Redis key prefix (removed on stop) so servers never share throttles or blacklists.
  */
-export async function startTestApi(env: Record<string, string> = {}, overrides: Partial<Config> = {}, options: { clock?: Clock } = {}): Promise<TestApi> {
+export async function startTestApi(
+  env: Record<string, string> = {},
+  overrides: Partial<Config> = {},
+  options: { clock?: Clock; logger?: Logger } = {},
+): Promise<TestApi> {
   const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
   const config: Config = {
     ...loadConfig({
@@ -63,7 +67,7 @@ export async function startTestApi(env: Record<string, string> = {}, overrides: 
     port: 0,
     ...overrides,
   };
-  const server = await startServer(config, pino({ level: 'silent' }), options);
+  const server = await startServer(config, options.logger ?? pino({ level: 'silent' }), { clock: options.clock });
 
   async function request<T>(path: string, init?: RequestInit): Promise<Response<T>> {
     const response = await fetch(`${server.url}${path}`, init);

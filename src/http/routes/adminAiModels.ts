@@ -4,6 +4,7 @@ import { configureAiModel, deactivateAiModel, updateAiModel } from '../../comman
 import { newAiModelSettings } from '../../domain/aiModel/index.js';
 import { getAiModel, listAllModels } from '../../projections/aiModels.js';
 import { commandContext } from '../commandContext.js';
+import { pathName } from '../requestUrl.js';
 import { aiModelBody } from '../schemas/aiModels.js';
 import { bodyValidator } from '../validation/bodyValidator.js';
 import type { AiRouteDeps } from './aiDeps.js';
@@ -28,17 +29,17 @@ export function adminAiModelRoutes({ db, commands }: AiRouteDeps): Router {
   });
 
   r.get('/:displayName', requireStaff, async (ctx) => {
-    ctx.body = await getAiModel(db, ctx.params.displayName!);
+    ctx.body = await getAiModel(db, pathName(ctx.params.displayName));
   });
 
   r.patch('/:displayName', requireStaff, async (ctx) => {
-    const { display_name: name } = await getAiModel(db, ctx.params.displayName!); // 404 before 400, as DRF looks up first
+    const { display_name: name } = await getAiModel(db, pathName(ctx.params.displayName)); // 404 before 400, as DRF looks up first
     await updateAiModel(commands, name, aiModel.parsePartial(ctx.request.body), commandContext(ctx, commands.clock));
     ctx.body = await getAiModel(db, name);
   });
 
   r.delete('/:displayName', requireStaff, async (ctx) => {
-    await deactivateAiModel(commands, ctx.params.displayName!, commandContext(ctx, commands.clock));
+    await deactivateAiModel(commands, pathName(ctx.params.displayName), commandContext(ctx, commands.clock));
     ctx.status = 204;
   });
 

@@ -37,14 +37,21 @@ export function pythonStr(value: unknown): string {
   return typeof value === 'string' ? value : pythonRepr(value);
 }
 
-function pythonRepr(value: unknown): string {
+/**
+ * Deeper than this, a container prints as `[...]` or `{...}` (as reprlib would): a body nested
+ * thousands deep must give a 400 quoting it, not overflow the stack into a 500.
+ */
+const MAX_REPR_DEPTH = 100;
+
+function pythonRepr(value: unknown, depth = 0): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return pythonNumber(value);
   if (typeof value === 'string') return pythonStringRepr(value);
-  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (Array.isArray(value)) return depth >= MAX_REPR_DEPTH ? '[...]' : `[${value.map((item) => pythonRepr(item, depth + 1)).join(', ')}]`;
+  if (depth >= MAX_REPR_DEPTH) return '{...}';
   const entries = Object.entries(value as Record<string, unknown>);
-  return `{${entries.map(([key, item]) => `${pythonStringRepr(key)}: ${pythonRepr(item)}`).join(', ')}}`;
+  return `{${entries.map(([key, item]) => `${pythonStringRepr(key)}: ${pythonRepr(item, depth + 1)}`).join(', ')}}`;
 }
 
 function pythonNumber(value: number): string {
