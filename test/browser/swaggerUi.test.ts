@@ -10,7 +10,7 @@ const ARTIFACTS = 'test/artifacts';
 const BASELINE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
 
 describe('Swagger UI at /api/docs/ (headless Chromium)', function () {
-  this.timeout(90_000);
+  this.timeout(180_000);
   let api: TestApi;
   let browser: Browser;
   let page: Page;
@@ -32,6 +32,7 @@ describe('Swagger UI at /api/docs/ (headless Chromium)', function () {
     operationCount = Object.values(schema.body.paths).reduce((n, item) => n + Object.keys(item).length, 0);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(60_000); // two shared cores: rendering the whole document can take a while
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });

@@ -168,6 +168,7 @@ describe('GET /api/schema/ (OpenAPI 3.1)', function () {
       expectDocumented('get', '/api/admin/ai-models', await staff.get('/api/admin/ai-models/'));
       expectDocumented('get', '/api/admin/ai-models/:displayName', await staff.get('/api/admin/ai-models/resumate%20offline/'));
       expectDocumented('get', '/api/admin/ai-models', await alice.get('/api/admin/ai-models/'));
+      expectDocumented('get', '/api/admin/projections', await staff.get('/api/admin/projections/'));
       expectDocumented('get', '/api', await api.request('/api/'));
       expectDocumented('get', '/healthz', await api.request('/healthz'));
       expectDocumented('get', '/readyz', await api.request('/readyz'));

@@ -17,6 +17,7 @@ export const API_ROOT_ENTRIES: readonly (readonly [string, string])[] = [
   ['auth-token-blacklist', '/api/auth/token/blacklist/'],
   ['auth-me', '/api/auth/me/'],
   ['admin-ai-models', '/api/admin/ai-models/'],
+  ['admin-projections', '/api/admin/projections/'],
   ['schema', '/api/schema/'],
   ['docs', '/api/docs/'],
 ];
