@@ -26,6 +26,7 @@ import { jobApplicationRoutes } from './http/routes/jobApplications.js';
 import { resumeRoutes } from './http/routes/resumes.js';
 import { aiRoutes } from './http/routes/ai.js';
 import { adminAiModelRoutes } from './http/routes/adminAiModels.js';
+import { adminProjectionRoutes } from './http/routes/adminProjections.js';
 import { apiRootRoutes } from './http/routes/apiRoot.js';
 import { docsRoutes } from './http/routes/docs.js';
 import { createCachedLists, type CachedLists } from './cache/cachedList.js';
@@ -174,6 +175,7 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
         },
       }),
       adminAiModelRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
+      adminProjectionRoutes({ db, store: infrastructure.store, projections: infrastructure.projections.projections }),
       apiRootRoutes(),
       docsRoutes(),
       metricsRoutes({

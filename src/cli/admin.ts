@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config.js';
 import { commandDeps } from '../server.js';
 import { withInfrastructure } from './infrastructure.js';
-import { projectionStatus } from '../projections/status.js';
+import { registerProjectionCommands } from './projectionCommands.js';
 import { seedExamples } from '../commands/examples.js';
 import { aiModelExists, configureAiModel, deactivateAiModel, updateAiModel } from '../commands/aiModels.js';
 import type { CommandDeps } from '../commands/deps.js';
@@ -20,22 +20,7 @@ import { dailyUsage } from '../projections/aiUsageDaily.js';
  */
 const program = new Command('admin').description('ResuMate administration and analysis').exitOverride();
 
-const projections = program.command('projections').description('read models built from the event log');
-projections
-  .command('status')
-  .description('each read model: checkpoint, head of the log, lag in events and seconds')
-  .option('--json', 'machine-readable output')
-  .action(async (options: { json?: boolean }) => {
-    const statuses = await withInfrastructure((infra) => projectionStatus(infra.db, infra.store, infra.projections.projections));
-    if (options.json) {
-      console.log(JSON.stringify(statuses, null, 2));
-      return;
-    }
-    if (statuses.length === 0) console.log('No read models registered yet.');
-    for (const s of statuses) {
-      console.log(`${s.name.padEnd(24)} lag ${String(s.lagEvents ?? '?').padStart(8)} events  ${s.lagSeconds.toFixed(1).padStart(8)} s  checkpoint ${s.checkpoint || '(start)'}`);
-    }
-  });
+registerProjectionCommands(program);
 
 const examples = program.command('examples').description('the public example job applications');
 examples

@@ -1,0 +1,57 @@
+import Router from '@koa/router';
+import type { Knex } from 'knex';
+import { requireStaff } from '../../auth/bearer.js';
+import type { EventStore } from '../../eventstore/port.js';
+import type { Projection } from '../../projections/projection.js';
+import { projectionStatus } from '../../projections/status.js';
+import type { OperationSpec } from '../openapi/operation.js';
+
+export interface AdminProjectionDeps {
+  db: Knex;
+  store: EventStore;
+  projections: readonly Projection[];
+}
+
+/** Staff see how far each read model is behind the log (the same data as `admin projections status`). */
+export function adminProjectionRoutes({ db, store, projections }: AdminProjectionDeps): Router {
+  const r = new Router({ prefix: '/api/admin/projections' });
+
+  r.get('/', requireStaff, async (ctx) => {
+    const statuses = await projectionStatus(db, store, projections);
+    ctx.body = statuses.map((s) => ({
+      name: s.name,
+      checkpoint: s.checkpoint,
+      head: s.head,
+      lag_events: s.lagEvents,
+      lag_seconds: s.lagSeconds,
+      updated_at: s.updatedAt,
+    }));
+  });
+
+  return r;
+}
+
+const projectionStatusSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', description: 'The read model.' },
+    checkpoint: { type: 'string', description: 'Position of the last event it applied; empty before the first.' },
+    head: { type: 'string', description: 'Position of the newest readable event; empty for an empty log.' },
+    lag_events: { type: ['integer', 'null'], minimum: 0, description: 'Events not applied yet; null where the event store cannot count.' },
+    lag_seconds: { type: 'number', minimum: 0, description: 'Age of the oldest event not applied yet; 0 when caught up.' },
+    updated_at: { type: ['string', 'null'], format: 'date-time', description: 'When the checkpoint was last stored.' },
+  },
+  required: ['name', 'checkpoint', 'head', 'lag_events', 'lag_seconds', 'updated_at'],
+  additionalProperties: false,
+} as const;
+
+export const adminProjectionOperations: OperationSpec[] = [
+  {
+    method: 'get',
+    path: '/api/admin/projections',
+    tag: 'Admin',
+    auth: 'staff',
+    summary: 'Each read model: checkpoint, head of the log, lag in events and seconds',
+    responses: { 200: { description: 'One entry per read model.', schema: { type: 'array', items: projectionStatusSchema } } },
+  },
+];

@@ -1,0 +1,206 @@
+import type { Knex } from 'knex';
+import pg from 'pg';
+import { AI_MODELS_LIST, EXAMPLE_JOB_APPLICATIONS_LIST, type CachedLists } from '../cache/cachedList.js';
+import { START, type EventStore, type Position, type RecordedEvent } from '../eventstore/port.js';
+import { applyBatch } from './applyBatch.js';
+import { announceCheckpoint, ensureCheckpoints } from './checkpoints.js';
+import { contextFor, type Projection } from './projection.js';
+import { StatementBatch } from './rebuildBatching.js';
+import { createShadowTable, dropLeftovers, rebuildTableOf, swapIn, type ShadowTable } from './rebuildTables.js';
+
+export interface RebuildDeps {
+  db: Knex;
+  store: EventStore;
+  connectionString: string;
+  /** Cached lists built from a swapped read model are dropped after the swap. */
+  lists?: CachedLists;
+}
+
+export interface RebuildProgress {
+  done: number;
+  /** Events in the log when the rebuild started (grows if the log outgrows it). */
+  total: number;
+}
+
+export interface RebuildOptions {
+  projections: readonly Projection[];
+  /** Every read model: leftovers of any of them from a dead run are dropped. Defaults to `projections`. */
+  known?: readonly Projection[];
+  /** Events read and applied per round trip. */
+  batchSize?: number;
+  /** Pause after each batch: lets a test interrupt a rebuild midway. */
+  batchDelayMs?: number;
+  onProgress?(progress: RebuildProgress): void;
+}
+
+export interface RebuildResult {
+  models: string[];
+  events: number;
+  position: Position;
+  seconds: number;
+  eventsPerSecond: number;
+}
+
+export class RebuildInProgress extends Error {
+  constructor() {
+    super('Another projections rebuild is running (it holds the resumate:rebuild lock); wait for it to finish.');
+  }
+}
+
+const REBUILD_LOCK = 'resumate:rebuild';
+const DEFAULT_BATCH_SIZE = 5000;
+/** PostgreSQL's deadlock_detected and lock_not_available: the swap is retried from the top. */
+const RETRIABLE = new Set(['40P01', '55P03']);
+const SWAP_ATTEMPTS = 5;
+const CACHED_LISTS: Readonly<Record<string, readonly string[]>> = {
+  job_applications: [EXAMPLE_JOB_APPLICATIONS_LIST],
+  ai_models: [AI_MODELS_LIST],
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const canCount = (store: EventStore): store is EventStore & { countAfter(p: Position): Promise<number> } => 'countAfter' in store;
+
+/**
+ * Rebuilds read models from the whole log into fresh tables while the live ones keep serving,
+ * then swaps each model in one transaction with its checkpoint. One rebuild at a time.
+ */
+export async function rebuildProjections(deps: RebuildDeps, options: RebuildOptions): Promise<RebuildResult> {
+  const lock = await takeRebuildLock(deps.connectionString);
+  const started = performance.now();
+  const { db } = deps;
+  const allTables = (options.known ?? options.projections).flatMap((p) => p.tables);
+  try {
+    await ensureCheckpoints(db, options.projections.map((p) => p.name));
+    await dropLeftovers(db, allTables);
+    const shadows = new Map<string, ShadowTable[]>();
+    for (const p of options.projections) {
+      const tables: ShadowTable[] = [];
+      for (const table of p.tables) tables.push(await createShadowTable(db, table));
+      shadows.set(p.name, tables);
+    }
+    const { position, events } = await load(deps, options);
+    let last = position;
+    for (const p of options.projections) {
+      const swapped = await swap(deps, p, shadows.get(p.name)!, position, options.batchSize ?? DEFAULT_BATCH_SIZE);
+      if (swapped > last) last = swapped;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { models: options.projections.map((p) => p.name), events, position: last, seconds, eventsPerSecond: events / seconds };
+  } catch (err) {
+    await dropLeftovers(db, allTables).catch(() => undefined);
+    throw err;
+  } finally {
+    await lock.end().catch(() => undefined);
+  }
+}
+
+/** A session lock: it goes away with the connection, so a killed rebuild never blocks the next. */
+async function takeRebuildLock(connectionString: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString });
+  client.on('error', () => undefined);
+  await client.connect();
+  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [REBUILD_LOCK]);
+  if (rows[0]?.locked) return client;
+  await client.end();
+  throw new RebuildInProgress();
+}
+
+interface Writer {
+  projection: Projection;
+  handles: ReadonlySet<string>;
+  client: pg.Client;
+  batch: StatementBatch;
+}
+
+/**
+ * Reads the log from the start in large batches until a read comes back short (caught up),
+ * each model writing through its own connection: models load side by side, and the next
+ * batch is read and recorded while PostgreSQL runs the previous one.
+ */
+async function load(deps: RebuildDeps, options: RebuildOptions): Promise<{ position: Position; events: number }> {
+  const { store, connectionString } = deps;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  let total = canCount(store) ? await store.countAfter(START) : 0;
+  const writers: Writer[] = [];
+  try {
+    for (const projection of options.projections) {
+      const client = new pg.Client({ connectionString });
+      client.on('error', () => undefined);
+      writers.push({ projection, handles: new Set(projection.handles), client, batch: new StatementBatch(client, rebuildTableOf) });
+      await client.connect();
+      // Losing the last batches in a crash costs nothing: an interrupted rebuild starts over.
+      await client.query('SET synchronous_commit = off');
+    }
+    let position = START;
+    let done = 0;
+    const read = (from: Position) => {
+      const next = store.readAll({ fromPosition: from, limit: batchSize });
+      next.catch(() => undefined); // surfaced when awaited
+      return next;
+    };
+    for (let next = read(position); ; ) {
+      const events = await next;
+      if (events.length === 0) break;
+      position = events[events.length - 1]!.position;
+      const caughtUp = events.length < batchSize;
+      if (!caughtUp) next = read(position);
+      for (const w of writers) {
+        const relevant = events.filter((e) => w.handles.has(e.type));
+        if (relevant.length > 0) await applyBatch(w.batch.context, w.projection, relevant);
+      }
+      await Promise.all(writers.map((w) => w.batch.send()));
+      done += events.length;
+      total = Math.max(total, done);
+      options.onProgress?.({ done, total });
+      if (options.batchDelayMs) await sleep(options.batchDelayMs);
+      if (caughtUp) break;
+    }
+    await Promise.all(writers.map((w) => w.batch.drain()));
+    return { position, events: done };
+  } finally {
+    for (const w of writers) {
+      await w.batch.close();
+      await w.client.end().catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * One transaction: lock the live tables (a runner mid-batch finishes first; a later one waits
+ * and then fails its checkpoint compare-and-set, so it re-reads from the new checkpoint), then
+ * the checkpoint row, apply what the log gained since the load, swap, and move the checkpoint.
+ * Tables before the checkpoint row: the order a runner's batch takes them, so no deadlock.
+ */
+async function swap(deps: RebuildDeps, projection: Projection, shadows: readonly ShadowTable[], loaded: Position, batchSize: number): Promise<Position> {
+  const { db, store } = deps;
+  const handles = new Set(projection.handles);
+  const apply = async (trx: Knex.Transaction): Promise<Position> => {
+    await trx.raw(`SET LOCAL lock_timeout = '10s'`);
+    await trx.raw(`LOCK TABLE ${shadows.map((s) => `"${s.live}"`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+    const live = (await trx('projection_checkpoints').where({ name: projection.name }).forUpdate().first('position')) as { position: Position } | undefined;
+    let position = loaded;
+    const ctx = contextFor(trx, rebuildTableOf);
+    for (;;) {
+      const tail: RecordedEvent[] = await store.readAll({ fromPosition: position, limit: batchSize });
+      if (tail.length === 0) break;
+      await applyBatch(ctx, projection, tail.filter((e) => handles.has(e.type)));
+      position = tail[tail.length - 1]!.position;
+    }
+    if (position < (live?.position ?? START)) throw new Error(`rebuild of ${projection.name} ended behind its live checkpoint`);
+    for (const shadow of shadows) await swapIn(trx, shadow);
+    await trx('projection_checkpoints').where({ name: projection.name }).update({ position, updated_at: trx.fn.now() });
+    return position;
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const position = await db.transaction(apply);
+      await announceCheckpoint(db, projection.name, position).catch(() => undefined); // others also poll the table
+      const keys = CACHED_LISTS[projection.name];
+      if (keys) await deps.lists?.invalidate(keys);
+      return position;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (attempt >= SWAP_ATTEMPTS || typeof code !== 'string' || !RETRIABLE.has(code)) throw err;
+    }
+  }
+}
