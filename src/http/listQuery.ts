@@ -28,7 +28,7 @@ export interface Page<T> {
   results: T[];
 }
 
-const MAX_LIMIT = 1000;
+export const MAX_LIMIT = 1000;
 const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[value.length - 1] : value);
 
 function nonNegativeInteger(raw: string | undefined, name: string, errors: FieldErrors, max = Number.MAX_SAFE_INTEGER): number | undefined {

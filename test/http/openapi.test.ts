@@ -101,6 +101,16 @@ describe('GET /api/schema/ (OpenAPI 3.1)', function () {
     expectDocumented('post', '/api/resumes', tooLong);
   });
 
+  it('shows list parameters with the bounds the list parser enforces', async () => {
+    const list = doc.paths['/api/job-applications/']!.get as unknown as { parameters: { name: string; schema: { maximum?: number; enum?: string[] } }[] };
+    const limit = list.parameters.find((p) => p.name === 'limit')!.schema.maximum!;
+    expect((await alice.get(`/api/job-applications/?limit=${limit}`)).status).to.equal(200);
+    expectDocumented('get', '/api/job-applications', await alice.get(`/api/job-applications/?limit=${limit + 1}`));
+    expect((await alice.get(`/api/job-applications/?limit=${limit + 1}`)).status).to.equal(400);
+    const statuses = list.parameters.find((p) => p.name === 'status')!.schema.enum!;
+    for (const status of statuses) expect((await alice.get(`/api/job-applications/?status=${status}`)).status).to.equal(200);
+  });
+
   it('has examples (from the seed documentation) that match their own schemas', () => {
     let checked = 0;
     for (const [name, schema] of Object.entries(doc.components.schemas)) {

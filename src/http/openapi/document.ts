@@ -1,4 +1,4 @@
-import type { ListSpec } from '../listQuery.js';
+import { MAX_LIMIT, type ListSpec } from '../listQuery.js';
 import { ERROR_RESPONSES, NAMED_SCHEMAS } from './components.js';
 import type { ErrorStatus, OperationSpec } from './operation.js';
 
@@ -116,7 +116,7 @@ function listParameters(spec: ListSpec): unknown[] {
     ...Object.entries(spec.filters).map(([name, { values }]) => query(name, { type: 'string', enum: values }, `Only those with this ${name}.`)),
     ...(spec.searchColumns.length > 0 ? [query('search', { type: 'string' }, `Case-insensitive text in ${spec.searchColumns.join(' or ')}.`)] : []),
     query('ordering', { type: 'string', default: spec.defaultOrdering }, `Comma-separated fields, \`-\` for descending: ${fields}.`),
-    query('limit', { type: 'integer', minimum: 0, maximum: 1000 }, 'Page size; with `limit` or `offset` the answer is a page `{count, next, previous, results}`.'),
+    query('limit', { type: 'integer', minimum: 0, maximum: MAX_LIMIT }, 'Page size; with `limit` or `offset` the answer is a page `{count, next, previous, results}`.'),
     query('offset', { type: 'integer', minimum: 0 }, 'Items to skip.'),
   ];
 }
