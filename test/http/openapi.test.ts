@@ -123,6 +123,38 @@ describe('GET /api/schema/ (OpenAPI 3.1)', function () {
     expect(checked).to.be.greaterThan(4);
   });
 
+  describe('GET /api/docs/ (Swagger UI page and its files)', () => {
+    it('serves a page with no inline script, with and without the slash', async () => {
+      for (const path of ['/api/docs/', '/api/docs']) {
+        const page = await api.request<string>(path);
+        expect(page.status).to.equal(200);
+        expect(page.headers.get('content-type')).to.match(/^text\/html/);
+        const scripts = [...page.body.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+        expect(scripts.map(([, attributes]) => attributes)).to.deep.equal([' src="/api/docs/swagger-ui-bundle.js"', ' src="/api/docs/swagger-initializer.js"']);
+        expect(scripts.every(([, , body]) => body!.trim() === '')).to.equal(true);
+      }
+    });
+
+    it('serves Swagger UI’s files from swagger-ui-dist, and the initializer pointing at /api/schema/', async () => {
+      const css = await api.request('/api/docs/swagger-ui.css');
+      expect(css.status).to.equal(200);
+      expect(css.headers.get('content-type')).to.match(/^text\/css/);
+      const bundle = await api.request<string>('/api/docs/swagger-ui-bundle.js');
+      expect(bundle.headers.get('content-type')).to.match(/^application\/javascript/);
+      expect(bundle.body).to.include('SwaggerUIBundle');
+      const initializer = await api.request<string>('/api/docs/swagger-initializer.js');
+      expect(initializer.body).to.include("url: '/api/schema/'");
+    });
+
+    it('answers any other file under /api/docs/ with a 404 in the API’s error shape', async () => {
+      for (const path of ['/api/docs/package.json', '/api/docs/..%2Fpackage.json', '/api/docs/index.html', '/api/docs/toString']) {
+        const missing = await api.request(path);
+        expect(missing.status, path).to.equal(404);
+        expect(missing.body, path).to.include({ code: 'not_found' });
+      }
+    });
+  });
+
   describe('real responses match the documented schemas', () => {
     it('auth', async () => {
       const username = uniqueName();
