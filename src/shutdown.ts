@@ -30,6 +30,8 @@ export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): voi
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  // `on`, not `once`: a second signal must find us still listening (it is ignored), or Node's
+  // default (and tsx's handler, under `--import tsx`) would kill the process mid-drain.
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
