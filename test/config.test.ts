@@ -98,6 +98,7 @@ describe('loadConfig', () => {
       ACCESS_TOKEN_LIFETIME_S: '60',
       REFRESH_TOKEN_LIFETIME_S: '3600',
       BODY_LIMIT_BYTES: '2048',
+      REQUEST_TIMEOUT_MS: '1500',
     });
     expect(config).to.deep.include({
       allowedHosts: ['api.example.com', '.example.org', '*'],
@@ -116,6 +117,7 @@ describe('loadConfig', () => {
       accessTokenLifetimeS: 60,
       refreshTokenLifetimeS: 3600,
       bodyLimitBytes: 2048,
+      requestTimeoutMs: 1500,
     });
   });
 
@@ -221,6 +223,7 @@ describe('loadConfig', () => {
       ['a zero ACCESS_TOKEN_LIFETIME_S', { ...dev, ACCESS_TOKEN_LIFETIME_S: '0' }, 'ACCESS_TOKEN_LIFETIME_S must be a positive integer (got "0")'],
       ['a bad REFRESH_TOKEN_LIFETIME_S', { ...dev, REFRESH_TOKEN_LIFETIME_S: '1d' }, 'REFRESH_TOKEN_LIFETIME_S must be a positive integer (got "1d")'],
       ['a bad BODY_LIMIT_BYTES', { ...dev, BODY_LIMIT_BYTES: '1mb' }, 'BODY_LIMIT_BYTES must be a positive integer (got "1mb")'],
+      ['a zero REQUEST_TIMEOUT_MS', { ...dev, REQUEST_TIMEOUT_MS: '0' }, 'REQUEST_TIMEOUT_MS must be a positive integer (got "0")'],
       ['an unknown LOG_LEVEL', { ...dev, LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
       ['a bad RUN_PROJECTIONS', { ...dev, RUN_PROJECTIONS: 'sometimes' }, 'RUN_PROJECTIONS must be True or False'],
       ['a bad TRUST_PROXY', { ...dev, TRUST_PROXY: 'on' }, 'TRUST_PROXY must be True or False'],

@@ -2,9 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config.js';
 import { commandDeps } from '../server.js';
 import { withInfrastructure } from './infrastructure.js';
+import { registerProjectionCommands } from './projectionCommands.js';
 import { registerHistoryCommands } from './historyCommands.js';
 import { registerUserCommands } from './userCommands.js';
-import { registerProjectionCommands } from './projectionCommands.js';
 import { seedExamples } from '../commands/examples.js';
 import { aiModelExists, configureAiModel, deactivateAiModel, updateAiModel } from '../commands/aiModels.js';
 import type { CommandDeps } from '../commands/deps.js';
@@ -23,7 +23,6 @@ import { dailyUsage } from '../projections/aiUsageDaily.js';
 const program = new Command('admin').description('ResuMate administration and analysis').exitOverride();
 
 registerProjectionCommands(program);
-
 registerHistoryCommands(program);
 registerUserCommands(program);
 
