@@ -1,6 +1,6 @@
 import { MAX_LIMIT, type ListSpec } from '../listQuery.js';
 import { ERROR_RESPONSES, NAMED_SCHEMAS } from './components.js';
-import type { ErrorStatus, OperationSpec } from './operation.js';
+import type { ErrorStatus, OperationSpec, ResponseSpec } from './operation.js';
 
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
 
@@ -12,59 +12,71 @@ Every path works with and without its trailing slash. Errors share one shape (\`
 
 /** The OpenAPI 3.1 document for these operations: built from the same schema objects that validate requests. */
 export function buildOpenApiDocument(operations: readonly OperationSpec[]): OpenApiDocument {
-  const names = new Map(Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [schema, name]));
-  const schemas: Record<string, unknown> = Object.fromEntries(Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [name, withRefs(schema, names, true)]));
-  const schemaOf = (schema: object): unknown => withRefs(schema, names, false);
-  const partialSchemaOf = (schema: object): unknown => {
-    const name = names.get(schema);
-    const { required: _required, ...partial } = withRefs(schema, names, true) as Record<string, unknown>;
-    if (!name) return partial;
-    schemas[`Patched${name}`] = partial;
-    return { $ref: `#/components/schemas/Patched${name}` };
-  };
-
+  const schemas = new SchemaRegistry();
   const paths: OpenApiDocument['paths'] = {};
   for (const op of operations) {
     const path = openApiPath(op.path);
     paths[path] ??= {};
-    paths[path][op.method] = {
-      operationId: operationId(op),
-      tags: [op.tag],
-      summary: op.summary,
-      ...(op.description ? { description: op.description } : {}),
-      security: SECURITY[op.auth],
-      parameters: [...pathParameters(op.path), ...(op.list ? listParameters(op.list) : [])],
-      ...(op.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: op.method === 'patch' ? partialSchemaOf(op.body) : schemaOf(op.body) } } } }
-        : {}),
-      responses: {
-        ...Object.fromEntries(
-          Object.entries(op.responses).map(([status, response]) => [
-            status,
-            {
-              description: response!.description,
-              ...(response!.schema ? { content: { [response!.contentType ?? 'application/json']: { schema: schemaOf(response!.schema) } } } : {}),
-            },
-          ]),
-        ),
-        ...Object.fromEntries(errorStatuses(op).map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` }])),
-      },
-    };
+    paths[path][op.method] = operationObject(op, schemas);
   }
-
   return {
     openapi: '3.1.0',
     info: { title: 'ResuMate API', version: '1.0.0', description: DESCRIPTION },
     tags: [...new Set(operations.map((op) => op.tag))].map((name) => ({ name })),
     paths,
     components: {
-      schemas,
+      schemas: schemas.components,
       responses: errorResponses(),
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `access` token of `POST /api/auth/token/` (valid 5 minutes).' },
       },
     },
   };
+}
+
+function operationObject(op: OperationSpec, schemas: SchemaRegistry): Record<string, unknown> {
+  const bodySchema = op.body && (op.method === 'patch' ? schemas.partial(op.body) : schemas.use(op.body));
+  return {
+    operationId: operationId(op),
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    security: SECURITY[op.auth],
+    parameters: [...pathParameters(op.path), ...(op.list ? listParameters(op.list) : [])],
+    ...(bodySchema ? { requestBody: { required: true, content: { 'application/json': { schema: bodySchema } } } } : {}),
+    responses: {
+      ...Object.fromEntries(
+        Object.entries(op.responses).flatMap(([status, response]) => (response ? [[status, responseObject(response, schemas)]] : [])),
+      ),
+      ...Object.fromEntries(errorStatuses(op).map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` }])),
+    },
+  };
+}
+
+function responseObject({ description, schema, contentType = 'application/json' }: ResponseSpec, schemas: SchemaRegistry): Record<string, unknown> {
+  return { description, ...(schema ? { content: { [contentType]: { schema: schemas.use(schema) } } } : {}) };
+}
+
+/** components.schemas: every named schema, plus the `Patched…` variant of each PATCH body. */
+class SchemaRegistry {
+  private readonly names = new Map(Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [schema, name]));
+  readonly components: Record<string, unknown> = Object.fromEntries(
+    Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [name, withRefs(schema, this.names, true)]),
+  );
+
+  /** The schema as used in an operation: a `$ref` when it is named. */
+  use(schema: object): unknown {
+    return withRefs(schema, this.names, false);
+  }
+
+  /** A PATCH body: the same rules, nothing required. */
+  partial(schema: object): unknown {
+    const { required: _required, ...partial } = withRefs(schema, this.names, true) as Record<string, unknown>;
+    const name = this.names.get(schema);
+    if (!name) return partial;
+    this.components[`Patched${name}`] = partial;
+    return { $ref: `#/components/schemas/Patched${name}` };
+  }
 }
 
 /** `/api/resumes/:id` → `/api/resumes/{id}/`: API paths are documented in API.md's form, with the slash. */
