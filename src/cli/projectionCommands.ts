@@ -51,7 +51,7 @@ export function registerProjectionCommands(program: Command): void {
     .action(async (requested: string[], options: RebuildCommandOptions, command: Command) => {
       const unknown = requested.filter((name) => !names.includes(name));
       if (unknown.length > 0) command.error(`Unknown read model(s): ${unknown.join(', ')}. Read models: ${names.join(', ')}`, { exitCode: 2 });
-      if (options.all === (requested.length > 0)) command.error(`Name the read models to rebuild, or pass --all (not both). Read models: ${names.join(', ')}`, { exitCode: 2 });
+      if (Boolean(options.all) === requested.length > 0) command.error(`Name the read models to rebuild, or pass --all (not both). Read models: ${names.join(', ')}`, { exitCode: 2 });
       const selected = options.all ? allProjections : allProjections.filter((p) => requested.includes(p.name));
       const report = progressReporter(options.json === true);
       try {
