@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { domainOf, isAllowedHost } from '../../src/http/middleware/allowedHosts.js';
 import { requireRedis } from '../support/redis.js';
 import { startTestApi, type TestApi } from '../support/api.js';
+import { createDatabase, dropDatabase } from '../support/db.js';
 
 /** A request with a Host header of our choosing (fetch does not let one set it). */
 function requestWithHost(url: string, path: string, host: string): Promise<{ status: number; body: unknown }> {
@@ -124,11 +125,13 @@ describe('the edge', function () {
 
   describe('request timeout', () => {
     it('answers a request still running after REQUEST_TIMEOUT_MS with 503 in the error shape', async () => {
-      // A write waits for its read model; with no projector running here, that wait outlasts the timeout.
-      const registrar = await startTestApi();
+      // A write waits for its read model; on a database of its own, where no projector runs
+      // once the registrar has stopped, that wait outlasts the timeout.
+      const database = await createDatabase('resumate_timeout');
+      const registrar = await startTestApi({ DATABASE_URL: database.url });
       const user = await registrar.newUser();
       await registrar.stop();
-      const stalled = await startTestApi({ RUN_PROJECTIONS: 'false', REQUEST_TIMEOUT_MS: '300', PROJECTION_WAIT_TIMEOUT_MS: '3000' });
+      const stalled = await startTestApi({ DATABASE_URL: database.url, RUN_PROJECTIONS: 'false', REQUEST_TIMEOUT_MS: '300', PROJECTION_WAIT_TIMEOUT_MS: '3000' });
       try {
         const { status, body } = await stalled.request('/api/job-applications/', {
           method: 'POST',
@@ -140,6 +143,7 @@ describe('the edge', function () {
         expect(body).to.deep.equal({ error: message, code: 'service_unavailable', detail: message });
       } finally {
         await stalled.stop();
+        await dropDatabase(database.name);
       }
     });
   });
