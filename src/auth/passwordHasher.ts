@@ -1,5 +1,6 @@
 import bcryptNative from 'bcrypt';
 import bcryptjs from 'bcryptjs';
+import { isDjangoPbkdf2Hash, verifyDjangoPbkdf2 } from './djangoPbkdf2.js';
 
 export interface PasswordHasher {
   readonly name: string;
@@ -7,8 +8,12 @@ export interface PasswordHasher {
   /**
    * Constant-work check: with no stored hash (unknown username) it still runs one full
    * bcrypt comparison against a dummy hash, so timing does not reveal which usernames exist.
+   * Also accepts Django's `pbkdf2_sha256$…` hashes (users brought over by `import django`);
+   * an unusable `!…` hash never matches.
    */
   verify(password: string, storedHash: string | undefined): Promise<boolean>;
+  /** True for a hash that is not this hasher's own (a Django one): replace it after a successful login. */
+  needsRehash(storedHash: string): boolean;
 }
 
 export type BcryptImplementation = 'native' | 'bcryptjs';
@@ -35,9 +40,11 @@ export function bcryptHasher(implementation: BcryptImplementation = 'native', ro
     hash: (password) => bcrypt.hash(password, rounds),
     async verify(password, storedHash) {
       if (storedHash?.startsWith('$2')) return bcrypt.compare(password, storedHash);
+      if (storedHash !== undefined && isDjangoPbkdf2Hash(storedHash)) return verifyDjangoPbkdf2(password, storedHash);
       dummy ??= bcrypt.hash('resumate timing-equaliser', rounds);
       await bcrypt.compare(password, await dummy);
       return false;
     },
+    needsRehash: (storedHash) => isDjangoPbkdf2Hash(storedHash),
   };
 }

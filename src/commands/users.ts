@@ -47,3 +47,19 @@ export async function deactivateUser(deps: CommandDeps, id: number, context: Com
   }, context, { retries: 2 });
   if (position) await deps.waitFor(READ_MODELS, position);
 }
+
+/**
+ * After a login with a legacy (Django) hash: records the fresh hash only while the user still
+ * has `legacyHash`, so a password changed meanwhile is never overwritten by a stale upgrade.
+ */
+export async function upgradePasswordHash(deps: CommandDeps, id: number, legacyHash: string, passwordHash: string, context: CommandContext): Promise<void> {
+  const stillLegacy: typeof userDecider = {
+    ...userDecider,
+    decide: (command, state) => (state.status !== 'absent' && state.passwordHash === legacyHash ? userDecider.decide(command, state) : []),
+  };
+  const { position } = await handleCommand(deps.store, stillLegacy, userStream(id), {
+    type: 'ChangePassword',
+    data: { id, passwordHash, at: context.at },
+  }, context, { retries: 2 });
+  if (position) await deps.waitFor(READ_MODELS, position);
+}

@@ -1,11 +1,12 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import type { Knex } from 'knex';
 import type { PasswordHasher } from '../../auth/passwordHasher.js';
 import type { TokenService } from '../../auth/tokens.js';
 import type { Throttle } from '../../auth/throttle.js';
 import { requireUser } from '../../auth/bearer.js';
 import type { CommandDeps } from '../../commands/deps.js';
-import { registerUser } from '../../commands/users.js';
+import { registerUser, upgradePasswordHash } from '../../commands/users.js';
 import { AuthenticationFailed, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
 import { validatePassword } from '../../domain/user/passwordPolicy.js';
 import { USERNAME_TAKEN } from '../../domain/username/index.js';
@@ -34,6 +35,8 @@ const NO_ACTIVE_ACCOUNT_FOR_TOKEN = 'No active account found for the given token
 
 export function authRoutes(deps: AuthRouteDeps): Router {
   const r = new Router({ prefix: '/api/auth' });
+  // Users whose hash upgrade is under way: concurrent logins start one, not one each.
+  const upgrading = new Set<number>();
 
   r.post('/register', async (ctx) => {
     await deps.throttles.registerByIp.hit(ctx.ip);
@@ -58,6 +61,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
       await deps.throttles.loginByIp.hit(ctx.ip);
       throw new AuthenticationFailed(NO_ACTIVE_ACCOUNT, 'no_active_account');
     }
+    if (deps.hasher.needsRehash(user.passwordHash)) upgradeInBackground(ctx, deps, upgrading, user, password);
     const pair = deps.tokens.issuePair(user.id);
     ctx.body = { refresh: pair.refresh, access: pair.access };
   });
@@ -104,6 +108,22 @@ export const authOperations: OperationSpec[] = [
   { method: 'post', path: '/api/auth/token/blacklist', tag: 'Auth', auth: 'public', summary: 'Sign out: blacklist a refresh token', body: refresh.schema, responses: { 200: { description: 'Done.', schema: emptyObject } }, errors: [401] },
   { method: 'get', path: '/api/auth/me', tag: 'Auth', auth: 'user', summary: 'Who you are', responses: { 200: { description: 'Your account.', schema: me } } },
 ];
+
+/**
+ * Replaces an imported Django hash by a bcrypt one once its password is proven, without
+ * holding up the login: the event is appended while the response goes out. A failure is
+ * logged through Koa's error event and the next login tries again (the old hash still works).
+ */
+function upgradeInBackground(ctx: Context, deps: AuthRouteDeps, upgrading: Set<number>, user: { id: number; passwordHash: string }, password: string): void {
+  if (upgrading.has(user.id)) return;
+  upgrading.add(user.id);
+  const context = commandContext(ctx, deps.commands.clock);
+  void deps.hasher
+    .hash(password)
+    .then((fresh) => upgradePasswordHash(deps.commands, user.id, user.passwordHash, fresh, context))
+    .catch((err: unknown) => ctx.app.emit('error', err))
+    .finally(() => upgrading.delete(user.id));
+}
 
 type Registration = { username: string; email: string; password: string; password2: string };
 
