@@ -5,6 +5,7 @@ import { withInfrastructure } from './infrastructure.js';
 import { registerProjectionCommands } from './projectionCommands.js';
 import { registerHistoryCommands } from './historyCommands.js';
 import { registerUserCommands } from './userCommands.js';
+import { registerImportCommands } from './importCommands.js';
 import { seedExamples } from '../commands/examples.js';
 import { aiModelExists, configureAiModel, deactivateAiModel, updateAiModel } from '../commands/aiModels.js';
 import type { CommandDeps } from '../commands/deps.js';
@@ -25,6 +26,7 @@ const program = new Command('admin').description('ResuMate administration and an
 registerProjectionCommands(program);
 registerHistoryCommands(program);
 registerUserCommands(program);
+registerImportCommands(program);
 
 const examples = program.command('examples').description('the public example job applications');
 examples
