@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startTestApi, type Response, type TestApi, type TestUser } from '../support/api.js';
+import { startTestApi, uniqueName, type Response, type TestApi, type TestUser } from '../support/api.js';
 import { expectApiError } from '../support/apiError.js';
 import { openEventLog, type EventLog } from '../support/eventLog.js';
 
@@ -18,8 +18,6 @@ export interface HostileRequest {
 }
 
 export const STAFF = { username: 'hostile_admin', email: 'hostile_admin@example.com', password: 'Hostile-Admin-Pass-42' };
-/** An AI model the fuzzed PATCHes may change freely (the offline model stays as it is for the generate fuzz). */
-export const TARGET_MODEL = 'Fuzz Target';
 
 export interface Fixtures {
   api: TestApi;
@@ -29,6 +27,8 @@ export interface Fixtures {
   resumeId: number;
   applicationId: number;
   deletedApplicationId: number;
+  /** An AI model the fuzzed PATCHes may change freely (the offline model stays as it is for the generate fuzz). */
+  targetModel: string;
 }
 
 /**
@@ -59,10 +59,11 @@ export class Harness {
     const application = await owner.post<{ id: number }>('/api/job-applications/', { job_title: 'Engineer', company_name: 'Owner Corp', resume_used: resume.body.id });
     const deleted = await owner.post<{ id: number }>('/api/job-applications/', { job_title: 'Deleted', company_name: 'Gone Corp' });
     await owner.delete(`/api/job-applications/${deleted.body.id}/`);
+    const targetModel = uniqueName('Fuzz Target');
     const model = await api.request(`/api/admin/ai-models/`, {
       method: 'POST',
       headers: { authorization: `Bearer ${staff.body.access}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ display_name: TARGET_MODEL, model_name: 'offline', api_provider: 'offline' }),
+      body: JSON.stringify({ display_name: targetModel, model_name: 'offline', api_provider: 'offline' }),
     });
     expect(model.status, JSON.stringify(model.body)).to.equal(201);
     this.fixtures = {
@@ -73,6 +74,7 @@ export class Harness {
       resumeId: resume.body.id,
       applicationId: application.body.id,
       deletedApplicationId: deleted.body.id,
+      targetModel,
     };
   }
 
@@ -81,12 +83,13 @@ export class Harness {
     await this.fixtures?.api.stop();
   }
 
-  /** `{resume}`, `{application}` and `{deleted}` in a path become the owner's ids. */
+  /** `{resume}`, `{application}` and `{deleted}` in a path become the owner's ids, `{model}` the target model's name. */
   expand(path: string): string {
     return path
       .replaceAll('{resume}', String(this.f.resumeId))
       .replaceAll('{application}', String(this.f.applicationId))
-      .replaceAll('{deleted}', String(this.f.deletedApplicationId));
+      .replaceAll('{deleted}', String(this.f.deletedApplicationId))
+      .replaceAll('{model}', encodeURIComponent(this.f.targetModel));
   }
 
   send(req: HostileRequest): Promise<Response> {

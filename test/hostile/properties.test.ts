@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { TEST_SECRET_KEY } from '../support/api.js';
 import { requireRedis } from '../support/redis.js';
 import { forgedToken, headerValue, jsonBody, NASTY_STRINGS, pathId, queryString } from './arbitraries.js';
-import { Harness, TARGET_MODEL, type HostileRequest, type Sender } from './harness.js';
+import { Harness, type HostileRequest, type Sender } from './harness.js';
 
 /**
  * Property-based hostile input against every endpoint: whatever the body, path, query or
@@ -51,7 +51,7 @@ const WRITE_GROUPS: Record<string, WriteEndpoint[]> = {
   ],
   'admin AI models': [
     { method: 'POST', path: '/api/admin/ai-models/', as: 'staff', fields: AI_MODEL_FIELDS },
-    { method: 'PATCH', path: `/api/admin/ai-models/${encodeURIComponent(TARGET_MODEL)}/`, as: 'staff', fields: AI_MODEL_FIELDS },
+    { method: 'PATCH', path: '/api/admin/ai-models/{model}/', as: 'staff', fields: AI_MODEL_FIELDS },
   ],
 };
 const WRITES = Object.values(WRITE_GROUPS).flat();
