@@ -37,6 +37,17 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }
   });
 
+/** Whether `promise` settles within `ms` (it is left running either way). */
+const settlesWithin = (promise: Promise<unknown>, ms: number) =>
+  new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const settled = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(settled, settled);
+  });
+
 /**
  * Keeps one read model up to date. Exactly one runner per read model is active across
  * all processes: it holds a session advisory lock; the others stand by and take over when
@@ -153,9 +164,12 @@ export class ProjectionRunner {
       const relevant = batch.filter((event) => this.handles.has(event.type));
       if (relevant.length === 0) {
         // Nothing to write: move on in memory, and store the checkpoint now and then so a
-        // restart does not re-read much. Nobody waits on this read model for these events.
+        // restart does not re-read much, and as soon as the log goes quiet: other processes
+        // (an API beside a separate projector worker) learn this read model's progress only
+        // from the stored checkpoint, and their /readyz waits for it.
         progress.report(name, to);
-        if (Date.now() - persistedAt < IDLE_CHECKPOINT_INTERVAL_MS) continue;
+        const untilDue = IDLE_CHECKPOINT_INTERVAL_MS - (Date.now() - persistedAt);
+        if (untilDue > 0 && (await settlesWithin(next, untilDue))) continue;
       }
       const previous = persisted;
       await db.transaction(async (trx) => {

@@ -61,7 +61,7 @@ export function expectErrorShape(x: Exchange, status: number, code: string): voi
 }
 
 /** Polls GET /readyz until it answers 200 (every read model reached the head): bounded by `timeoutMs`. */
-export async function waitUntilReady(base: string, timeoutMs = 60_000): Promise<number> {
+export async function waitUntilReady(base: string, timeoutMs = 120_000): Promise<number> {
   const started = performance.now();
   for (;;) {
     const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);

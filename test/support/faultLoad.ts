@@ -44,8 +44,13 @@ export async function signUp(base: string, prefix = 'fault'): Promise<{ username
   const username = `${prefix}_${randomBytes(5).toString('hex')}`;
   const password = 'Correct-Horse-42';
   const registered = await exchange('register', `${base}/api/auth/register/`, { method: 'POST', body: { username, email: `${username}@example.com`, password, password2: password } });
-  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
-  const tokens = await exchange('token', `${base}/api/auth/token/`, { method: 'POST', body: { username, password } });
+  // 503 here is "saved, not visible yet" (read models lagging on a busy machine): the login below waits for it.
+  if (registered.status !== 201 && registered.status !== 503) throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
+  let tokens = await exchange('token', `${base}/api/auth/token/`, { method: 'POST', body: { username, password } });
+  for (let tries = 0; tokens.status === 401 && tries < 50; tries++) {
+    await sleep(200);
+    tokens = await exchange('token', `${base}/api/auth/token/`, { method: 'POST', body: { username, password } });
+  }
   if (tokens.status !== 200) throw new Error(`token: ${tokens.status} ${JSON.stringify(tokens.body)}`);
   return { username, password, access: (tokens.body as { access: string }).access };
 }
