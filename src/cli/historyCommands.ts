@@ -60,6 +60,9 @@ export function registerHistoryCommands(program: Command): void {
             const out = toFile ? createWriteStream(options.out!) : process.stdout;
             const written = await exportLog(store, { format: options.format, filter, end: toFile, onPage: progress.onPage }, out);
             if (toFile) console.error(`${written} events written to ${options.out}`);
+          } catch (err) {
+            // `… | head` closed the pipe: the reader has what it wanted.
+            if (!(err instanceof Error && 'code' in err && err.code === 'EPIPE')) throw err;
           } finally {
             progress.stop();
           }
