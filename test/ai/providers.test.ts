@@ -98,7 +98,7 @@ describe('AI providers', () => {
       });
 
       it('reads the key from the variable the model names', async () => {
-        await provider({ env: { CUSTOM_KEY: 'custom-key' } }).generate({ modelName: p.model, prompt, apiKeyName: 'CUSTOM_KEY' });
+        await provider({ env: { CUSTOM_API_KEY: 'custom-key' } }).generate({ modelName: p.model, prompt, apiKeyName: 'CUSTOM_API_KEY' });
         expect(fake.requests[0] && p.sentKey(fake.requests[0])).to.equal('custom-key');
       });
 
@@ -147,6 +147,14 @@ describe('AI providers', () => {
         );
         expect(err.reason).to.equal('cancelled by the caller');
         expect(fake.requests).to.have.lengthOf(1);
+      });
+
+      it('never reads a variable that is not named like an API key (SECRET_KEY, DATABASE_URL)', async () => {
+        for (const apiKeyName of ['SECRET_KEY', 'DATABASE_URL', 'custom_api_key']) {
+          const err = await rejectionOf(provider({ env: { [apiKeyName]: 'server-secret' } }).generate({ modelName: p.model, prompt, apiKeyName }));
+          expect(err.reason).to.equal('key variable not allowed');
+        }
+        expect(fake.requests).to.have.lengthOf(0);
       });
 
       it('fails without any request when its key is missing, and says which variable to set', async () => {

@@ -114,7 +114,7 @@ describe('admin AI model routes', function () {
           display_name: 'x'.repeat(101),
           model_name: '',
           api_provider: 'openai',
-          api_key_name: 'K'.repeat(101),
+          api_key_name: 'K'.repeat(93) + '_API_KEY',
           is_active: 'maybe',
           login_required: null,
           daily_limit: -1,
@@ -135,6 +135,11 @@ describe('admin AI model routes', function () {
           description: ['Not a valid string.'],
         }),
       );
+      for (const api_key_name of ['SECRET_KEY', 'DATABASE_URL', 'gemini_api_key']) {
+        expect((await staff.post('/api/admin/ai-models/', buildModel({ api_key_name }))).body).to.deep.equal(
+          invalid({ api_key_name: ['Enter the name of an environment variable ending in _API_KEY, e.g. GOOGLE_GEMINI_API_KEY.'] }),
+        );
+      }
       expect((await staff.post('/api/admin/ai-models/', buildModel({ daily_limit: 'five' }))).body).to.deep.equal(
         invalid({ daily_limit: ['A valid integer is required.'] }),
       );
@@ -228,11 +233,11 @@ describe('admin AI model routes', function () {
 
   describe('what clients see', () => {
     it('lists active models with public fields only: never the key name or the provider’s model name', async () => {
-      const model = await create({ api_key_name: 'SECRET_KEY_NAME', model_name: 'secret-model', login_required: true, daily_limit: 2 });
+      const model = await create({ api_key_name: 'SECRET_NAMED_API_KEY', model_name: 'secret-model', login_required: true, daily_limit: 2 });
       const listed = (await listActiveModels(api.server.infrastructure.db)).find((m) => m.display_name === model.display_name);
       expect(listed).to.deep.equal({ display_name: model.display_name, description: '', response_time_info: '', login_required: true, daily_limit: 2 });
       const all = await listAllModels(api.server.infrastructure.db);
-      expect(all.find((m) => m.display_name === model.display_name)).to.include({ api_key_name: 'SECRET_KEY_NAME', model_name: 'secret-model' });
+      expect(all.find((m) => m.display_name === model.display_name)).to.include({ api_key_name: 'SECRET_NAMED_API_KEY', model_name: 'secret-model' });
     });
   });
 });

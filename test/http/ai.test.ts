@@ -150,7 +150,7 @@ describe('AI endpoints', function () {
     }
 
     it('answers 503, not a crash, when the model names an API key that is not set', async () => {
-      const name = await addModel({ display_name: uniqueName('Keyless'), model_name: 'x', api_provider: 'open_router', api_key_name: 'NO_SUCH_KEY_VARIABLE' });
+      const name = await addModel({ display_name: uniqueName('Keyless'), model_name: 'x', api_provider: 'open_router', api_key_name: 'NO_SUCH_API_KEY' });
       expect((await generate({ model: name, user_input: USER_INPUT })).status).to.equal(503);
       expect(fake.requests).to.have.length(0);
     });

@@ -1,4 +1,5 @@
 import { AI_PROVIDERS } from '../../domain/aiModel/index.js';
+import { API_KEY_NAME_MESSAGE, API_KEY_NAME_PATTERN } from '../../ai/apiKey.js';
 
 /** The body of POST and PATCH /api/admin/ai-models/, in the model's field order. */
 export const aiModelBody = {
@@ -12,7 +13,9 @@ export const aiModelBody = {
       maxLength: 100,
       'x-allow-blank': true,
       default: '',
-      description: "Environment variable holding the provider's key; blank only for the offline provider. Never shown on public endpoints.",
+      pattern: API_KEY_NAME_PATTERN,
+      'x-messages': { pattern: API_KEY_NAME_MESSAGE },
+      description: "Environment variable holding the provider's key, named `*_API_KEY` (so no model can be pointed at the server's own secrets); blank only for the offline provider. Never shown on public endpoints.",
       examples: ['GOOGLE_GEMINI_API_KEY'],
     },
     is_active: { type: 'boolean', default: true },
