@@ -1,20 +1,19 @@
 import type { Knex } from 'knex';
 import type { AiQuotaEvent } from '../domain/aiQuota/index.js';
-import type { Projection } from './projection.js';
+import { applyBatch } from './applyBatch.js';
+import { anyProjection, type Projection } from './projection.js';
 
 /** Generations per model per UTC day, across all principals: slots reserved and slots given back. */
 export const aiUsageDailyProjection: Projection<AiQuotaEvent> = {
   name: 'ai_usage_daily',
   tables: ['ai_usage_daily'],
   handles: ['AiQuotaReserved', 'AiQuotaReleased'],
-  async apply({ table }, event) {
+  patchOf(event) {
     const { day, model } = event.data;
-    // Insert-then-increment rather than an upsert naming the table in SQL, so a rebuild's renamed table works unchanged.
-    await table('ai_usage_daily').insert({ day, model }).onConflict(['day', 'model']).ignore();
-    await table('ai_usage_daily')
-      .where({ day, model })
-      .increment(event.type === 'AiQuotaReserved' ? 'reserved' : 'released', 1);
+    return { kind: 'add', table: 'ai_usage_daily', key: { day, model }, add: { [event.type === 'AiQuotaReserved' ? 'reserved' : 'released']: 1 } };
   },
+  // Every event is a patch: one event is a batch of one.
+  apply: (ctx, event) => applyBatch(ctx, anyProjection(aiUsageDailyProjection), [event]),
 };
 
 export interface DailyUsage {

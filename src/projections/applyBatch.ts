@@ -1,30 +1,23 @@
 import type { RecordedEvent } from '../eventstore/port.js';
-import type { Projection, ProjectionContext, RowInsert } from './projection.js';
-
-/** Largest multi-row INSERT; keeps the bind parameters far below PostgreSQL's 65,535. */
-const MAX_ROWS_PER_INSERT = 1000;
+import type { Projection, ProjectionContext } from './projection.js';
+import { PendingChanges } from './pendingChanges.js';
 
 /**
- * Applies a batch in log order. Runs of consecutive pure inserts into one table become one
- * statement; an event that needs `apply` first flushes the run before it, so order holds.
+ * Applies a batch in log order. Inserts and patches (`insertOf`, `patchOf`) are merged in memory
+ * and written as a few set-based statements per table; an event that needs `apply` first writes
+ * everything pending before it, so every statement sees the rows as the log left them.
  */
 export async function applyBatch(ctx: ProjectionContext, projection: Projection, events: readonly RecordedEvent[]): Promise<void> {
-  let run: { table: string; conflict: readonly string[]; rows: Record<string, unknown>[] } | undefined;
-  const flush = async () => {
-    if (!run) return;
-    await ctx.table(run.table).insert(run.rows).onConflict([...run.conflict]).ignore();
-    run = undefined;
-  };
+  const pending = new PendingChanges();
   for (const event of events) {
-    const insert: RowInsert | undefined = projection.insertOf?.(event);
-    if (!insert) {
-      await flush();
-      await projection.apply(ctx, event);
-      continue;
-    }
-    if (run && (run.table !== insert.table || run.rows.length >= MAX_ROWS_PER_INSERT)) await flush();
-    run ??= { table: insert.table, conflict: insert.conflict, rows: [] };
-    run.rows.push(insert.row);
+    const insert = projection.insertOf?.(event);
+    if (insert && pending.insert(insert)) continue;
+    const patch = insert ? undefined : projection.patchOf?.(event);
+    if (patch && pending.patch(patch)) continue;
+    await pending.flush(ctx);
+    if (insert) pending.insert(insert);
+    else if (patch) pending.patch(patch);
+    else await projection.apply(ctx, event);
   }
-  await flush();
+  await pending.flush(ctx);
 }

@@ -27,12 +27,15 @@ export const jobApplicationEventsProjection: Projection<JobApplicationEvent> = {
   handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationStatusChanged', 'JobApplicationSoftDeleted', 'JobApplicationRestored'],
   insertOf: (event) => ({
     table: 'job_application_events',
-    row: { position: event.position, application_id: event.data.id, user_id: event.data.userId, type: event.type, at: event.data.at, changes: JSON.stringify(changesOf(event)) },
+    row: { position: event.position, application_id: event.data.id, user_id: event.data.userId, type: event.type, at: event.data.at, changes: changesOf(event) },
     conflict: ['application_id', 'position'],
   }),
   async apply({ table }, event) {
     const { table: name, row, conflict } = jobApplicationEventsProjection.insertOf!(event)!;
-    await table(name).insert(row).onConflict([...conflict]).ignore();
+    await table(name)
+      .insert({ ...row, changes: JSON.stringify(row.changes) })
+      .onConflict([...conflict])
+      .ignore();
   },
 };
 

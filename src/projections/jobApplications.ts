@@ -7,7 +7,8 @@ import {
   type JobApplicationFields,
 } from '../domain/jobApplication/index.js';
 import { runList, type ListQuery, type ListSpec, type Page } from '../http/listQuery.js';
-import type { Projection } from './projection.js';
+import { applyBatch } from './applyBatch.js';
+import { anyProjection, type Projection } from './projection.js';
 
 /** Emitted by the resumes aggregate; an application that used the resume keeps no dangling id (Django's SET_NULL). */
 type ResumeDeleted = { type: 'ResumeDeleted'; data: { id: number; userId: number; at: string } };
@@ -32,31 +33,29 @@ export const jobApplicationsProjection: Projection<JobApplicationEvent | ResumeD
       conflict: ['id'],
     };
   },
-  async apply({ table }, event) {
+  patchOf(event) {
+    const row = (set: Record<string, unknown>) => ({ kind: 'set' as const, table: 'job_applications', key: { id: event.data.id }, set: { ...set, updated_at: event.data.at } });
     switch (event.type) {
-      case 'JobApplicationCreated': {
-        const { table: name, row, conflict } = jobApplicationsProjection.insertOf!(event)!;
-        await table(name).insert(row).onConflict([...conflict]).ignore();
-        return;
-      }
+      case 'JobApplicationCreated':
+        return undefined; // an insert
       case 'JobApplicationUpdated':
-        await table('job_applications').where({ id: event.data.id }).update({ ...columnsOf(event.data.changes), updated_at: event.data.at });
-        return;
+        return row(columnsOf(event.data.changes));
       case 'JobApplicationSoftDeleted':
-        await table('job_applications').where({ id: event.data.id }).update({ is_deleted: true, updated_at: event.data.at });
-        return;
+        return row({ is_deleted: true });
       case 'JobApplicationRestored':
-        await table('job_applications').where({ id: event.data.id }).update({ is_deleted: false, updated_at: event.data.at });
-        return;
+        return row({ is_deleted: false });
       case 'ResumeDeleted':
         // Like Django's SET_NULL: a bulk update that leaves updated_at alone.
-        await table('job_applications').where({ resume_used: event.data.id }).update({ resume_used: null });
-        return;
+        return { kind: 'clear', table: 'job_applications', column: 'resume_used', value: event.data.id };
       case 'JobApplicationStatusChanged':
-        return; // the JobApplicationUpdated beside it already carries the new status
+        return undefined; // the JobApplicationUpdated beside it already carries the new status
       default:
         return assertNever(event);
     }
+  },
+  async apply(ctx, event) {
+    if (event.type === 'JobApplicationStatusChanged') return; // not handled; see patchOf
+    await applyBatch(ctx, anyProjection(jobApplicationsProjection), [event]);
   },
 };
 

@@ -10,6 +10,8 @@ export interface ProjectionContext {
   table(name: string): Knex.QueryBuilder;
   /** Physical name of a logical table, for raw SQL. */
   tableName(name: string): string;
+  /** Runs a write whose result nobody reads (a rebuild may send it later, with others). */
+  write(sql: string, bindings: readonly unknown[]): Promise<void>;
 }
 
 /**
@@ -30,11 +32,35 @@ export interface Projection<E extends DomainEvent = DomainEvent> {
    * round trip each (see applyBatch.ts); `apply` is used for everything else, in order.
    */
   insertOf?(event: RecordedEvent<E>): RowInsert | undefined;
+  /**
+   * Optional: what an event does to rows when it only changes rows by key (set columns, delete,
+   * add to counters) or clears a reference. A batch merges these in memory, in log order, and
+   * writes each table's net change in a few statements (see applyBatch.ts).
+   */
+  patchOf?(event: RecordedEvent<E>): RowPatch | undefined;
 }
 
+/** Column values as JSON carries them to PostgreSQL (a jsonb column takes the value itself, not its JSON text). */
+export type Row = Record<string, unknown>;
+
+export type RowPatch =
+  /** UPDATE table SET … WHERE key: a no-op when the row does not exist. */
+  | { kind: 'set'; table: string; key: Row; set: Row }
+  /** DELETE FROM table WHERE key. */
+  | { kind: 'delete'; table: string; key: Row }
+  /** Counters of the row at key, created with them (other columns at their defaults) when missing. */
+  | { kind: 'add'; table: string; key: Row; add: Readonly<Record<string, number>> }
+  /** UPDATE table SET column = NULL WHERE column = value: what a deleted row's references become. */
+  | { kind: 'clear'; table: string; column: string; value: string | number };
+
+/**
+ * A row inserted with INSERT … ON CONFLICT DO NOTHING. Its key is new (an aggregate creates
+ * each id once): the conflict only makes a replayed event a no-op, so later patches in the
+ * same batch are merged into the row before it is written.
+ */
 export interface RowInsert {
   table: string;
-  row: Record<string, unknown>;
+  row: Row;
   /** Columns of the unique key that makes a replayed insert a no-op. */
   conflict: readonly string[];
 }
@@ -47,5 +73,8 @@ export function contextFor(trx: Knex.Transaction, rename: (table: string) => str
     trx,
     table: (name) => trx(rename(name)),
     tableName: rename,
+    write: async (sql, bindings) => {
+      await trx.raw(sql, [...bindings] as Knex.RawBinding[]);
+    },
   };
 }

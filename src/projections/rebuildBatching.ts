@@ -59,6 +59,10 @@ export class StatementBatch {
       trx: this.builder as Knex.Transaction,
       table: (name) => this.builder(rename(name)),
       tableName: rename,
+      write: async (sql, bindings) => {
+        const native = this.builder.raw(sql, [...bindings] as Knex.RawBinding[]).toSQL().toNative();
+        this.statements.push(inlineBindings(native.sql, native.bindings));
+      },
     };
   }
 

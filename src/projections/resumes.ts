@@ -2,32 +2,32 @@ import type { Knex } from 'knex';
 import { NotFound, assertNever } from '../domain/errors.js';
 import type { ResumeChanges, ResumeEvent } from '../domain/resume/index.js';
 import { runList, type ListQuery, type ListSpec, type Page } from '../http/listQuery.js';
-import type { Projection } from './projection.js';
+import { applyBatch } from './applyBatch.js';
+import { anyProjection, type Projection } from './projection.js';
 
 export const resumesProjection: Projection<ResumeEvent> = {
   name: 'resumes',
   tables: ['resumes'],
   handles: ['ResumeCreated', 'ResumeUpdated', 'ResumeDeleted'],
-  async apply({ table }, event) {
+  insertOf(event) {
+    if (event.type !== 'ResumeCreated') return undefined;
+    const { id, userId, username, title, content, source, aiModel, at } = event.data;
+    return { table: 'resumes', row: { id, user_id: userId, username, title, content, source, ai_model: aiModel ?? null, created_at: at, updated_at: at }, conflict: ['id'] };
+  },
+  patchOf(event) {
     switch (event.type) {
-      case 'ResumeCreated': {
-        const { id, userId, username, title, content, source, aiModel, at } = event.data;
-        await table('resumes')
-          .insert({ id, user_id: userId, username, title, content, source, ai_model: aiModel ?? null, created_at: at, updated_at: at })
-          .onConflict('id')
-          .ignore();
-        return;
-      }
+      case 'ResumeCreated':
+        return undefined; // an insert
       case 'ResumeUpdated':
-        await table('resumes').where({ id: event.data.id }).update({ ...columnsOf(event.data.changes), updated_at: event.data.at });
-        return;
+        return { kind: 'set', table: 'resumes', key: { id: event.data.id }, set: { ...columnsOf(event.data.changes), updated_at: event.data.at } };
       case 'ResumeDeleted':
-        await table('resumes').where({ id: event.data.id }).delete();
-        return;
+        return { kind: 'delete', table: 'resumes', key: { id: event.data.id } };
       default:
         return assertNever(event);
     }
   },
+  // Every event is an insert or a patch: one event is a batch of one.
+  apply: (ctx, event) => applyBatch(ctx, anyProjection(resumesProjection), [event]),
 };
 
 // Only the keys present: an absent field must not be written as NULL.

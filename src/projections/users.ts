@@ -2,32 +2,33 @@ import type { Knex } from 'knex';
 import type { AuthUser } from '../auth/user.js';
 import { assertNever } from '../domain/errors.js';
 import type { UserEvent } from '../domain/user/index.js';
-import type { Projection } from './projection.js';
+import { applyBatch } from './applyBatch.js';
+import { anyProjection, type Projection } from './projection.js';
 
 export const usersProjection: Projection<UserEvent> = {
   name: 'users',
   tables: ['users'],
   handles: ['UserRegistered', 'UserPasswordChanged', 'UserDeactivated'],
-  async apply({ table }, event) {
+  insertOf(event) {
+    if (event.type !== 'UserRegistered') return undefined;
+    const { id, username, email, passwordHash, isStaff, at } = event.data;
+    const row = { id, username, username_lower: username.toLowerCase(), email, password_hash: passwordHash, is_staff: isStaff, is_active: true, date_joined: at, updated_at: at };
+    return { table: 'users', row, conflict: ['id'] };
+  },
+  patchOf(event) {
     switch (event.type) {
-      case 'UserRegistered': {
-        const { id, username, email, passwordHash, isStaff, at } = event.data;
-        await table('users')
-          .insert({ id, username, username_lower: username.toLowerCase(), email, password_hash: passwordHash, is_staff: isStaff, is_active: true, date_joined: at, updated_at: at })
-          .onConflict('id')
-          .ignore();
-        return;
-      }
+      case 'UserRegistered':
+        return undefined; // an insert
       case 'UserPasswordChanged':
-        await table('users').where({ id: event.data.id }).update({ password_hash: event.data.passwordHash, updated_at: event.data.at });
-        return;
+        return { kind: 'set', table: 'users', key: { id: event.data.id }, set: { password_hash: event.data.passwordHash, updated_at: event.data.at } };
       case 'UserDeactivated':
-        await table('users').where({ id: event.data.id }).update({ is_active: false, updated_at: event.data.at });
-        return;
+        return { kind: 'set', table: 'users', key: { id: event.data.id }, set: { is_active: false, updated_at: event.data.at } };
       default:
         return assertNever(event);
     }
   },
+  // Every event is an insert or a patch: one event is a batch of one.
+  apply: (ctx, event) => applyBatch(ctx, anyProjection(usersProjection), [event]),
 };
 
 interface UserRow {

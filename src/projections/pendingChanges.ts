@@ -1,0 +1,129 @@
+import type { ProjectionContext, Row, RowInsert, RowPatch } from './projection.js';
+import { writeAdds, writeClears, writeDeletes, writeInserts, writeSets, type Counters } from './setStatements.js';
+
+/** A row inserted in this batch, with the ordinal of each column's last write (for clears). */
+interface PendingRow {
+  row: Row;
+  conflict: readonly string[];
+  insertedAt: number;
+  writtenAt: Record<string, number>;
+}
+
+/** The merged columns to set on a row written before this batch. */
+interface PendingSet {
+  key: Row;
+  set: Row;
+  writtenAt: Record<string, number>;
+}
+
+/** One table's net change since the last flush. */
+class TableChanges {
+  readonly inserts = new Map<string, PendingRow>();
+  readonly sets = new Map<string, PendingSet>();
+  readonly deletes = new Map<string, Row>();
+  readonly adds = new Map<string, { key: Row; add: Counters }>();
+  /** column -> value (as text) -> ordinal of its last clear. */
+  readonly clears = new Map<string, Map<string, number>>();
+
+  get empty(): boolean {
+    return this.inserts.size + this.sets.size + this.deletes.size + this.adds.size + this.clears.size === 0;
+  }
+}
+
+const keyOf = (key: Row): string => JSON.stringify(Object.values(key));
+const pick = (row: Row, columns: readonly string[]): Row => Object.fromEntries(columns.map((c) => [c, row[c]]));
+
+/**
+ * A batch's inserts and patches, merged in log order: a patch of a row inserted in the batch
+ * changes the pending row, patches of older rows merge per key (later wins), counters add up,
+ * and a clear (UPDATE … SET c = NULL WHERE c = v) nulls the pending values it reaches and
+ * runs before the other writes, which it commutes with. `flush` writes each table as
+ * clears, deletes, sets, inserts, counters: the order that gives the log's result.
+ * `insert`/`patch` return false when the change cannot be merged; flush, then add it again.
+ */
+export class PendingChanges {
+  private readonly tables = new Map<string, TableChanges>();
+  private ordinal = 0;
+
+  insert({ table, row, conflict }: RowInsert): boolean {
+    const changes = this.changesOf(table);
+    const key = keyOf(pick(row, conflict));
+    if (changes.adds.size > 0 || changes.sets.has(key)) return false; // the row exists: let the conflict decide
+    if (!changes.inserts.has(key)) changes.inserts.set(key, { row: { ...row }, conflict, insertedAt: ++this.ordinal, writtenAt: {} });
+    return true;
+  }
+
+  patch(patch: RowPatch): boolean {
+    const changes = this.changesOf(patch.table);
+    const at = ++this.ordinal;
+    if (patch.kind === 'add') {
+      if (changes.inserts.size + changes.sets.size + changes.deletes.size + changes.clears.size > 0) return false;
+      const key = keyOf(patch.key);
+      const entry = changes.adds.get(key) ?? { key: patch.key, add: {} };
+      for (const [column, n] of Object.entries(patch.add)) entry.add[column] = (entry.add[column] ?? 0) + n;
+      changes.adds.set(key, entry);
+      return true;
+    }
+    if (changes.adds.size > 0) return false;
+    if (patch.kind === 'clear') {
+      const values = changes.clears.get(patch.column) ?? new Map<string, number>();
+      values.set(String(patch.value), at);
+      changes.clears.set(patch.column, values);
+      return true;
+    }
+    const key = keyOf(patch.key);
+    if (patch.kind === 'delete') {
+      changes.inserts.delete(key);
+      changes.sets.delete(key);
+      changes.deletes.set(key, patch.key);
+      return true;
+    }
+    const inserted = changes.inserts.get(key);
+    if (inserted) return merge(inserted.row, inserted.writtenAt, patch.set, at);
+    if (changes.deletes.has(key)) return true; // the row is gone: an UPDATE would change nothing
+    const entry = changes.sets.get(key) ?? { key: patch.key, set: {}, writtenAt: {} };
+    changes.sets.set(key, entry);
+    return merge(entry.set, entry.writtenAt, patch.set, at);
+  }
+
+  async flush(ctx: ProjectionContext): Promise<void> {
+    for (const [table, changes] of this.tables) {
+      if (changes.empty) continue;
+      const name = ctx.tableName(table);
+      for (const [column, values] of changes.clears) {
+        applyClears(changes, column, values);
+        await writeClears(ctx, name, column, [...values.keys()]);
+      }
+      await writeDeletes(ctx, name, [...changes.deletes.values()]);
+      await writeSets(ctx, name, [...changes.sets.values()]);
+      await writeInserts(ctx, name, [...changes.inserts.values()]);
+      await writeAdds(ctx, name, [...changes.adds.values()]);
+    }
+    this.tables.clear();
+  }
+
+  private changesOf(table: string): TableChanges {
+    let changes = this.tables.get(table);
+    if (!changes) this.tables.set(table, (changes = new TableChanges()));
+    return changes;
+  }
+}
+
+function merge(target: Row, writtenAt: Record<string, number>, set: Row, at: number): true {
+  for (const [column, value] of Object.entries(set)) {
+    target[column] = value;
+    writtenAt[column] = at;
+  }
+  return true;
+}
+
+/** Nulls the pending values a later clear reached; the clear's own statement covers the table's rows. */
+function applyClears(changes: TableChanges, column: string, clearedAt: ReadonlyMap<string, number>): void {
+  const reached = (value: unknown, writtenAt: number) => value !== null && value !== undefined && (clearedAt.get(String(value)) ?? 0) > writtenAt;
+  for (const p of changes.inserts.values()) {
+    if (reached(p.row[column], p.writtenAt[column] ?? p.insertedAt)) p.row[column] = null;
+  }
+  for (const s of changes.sets.values()) {
+    if (column in s.set && reached(s.set[column], s.writtenAt[column]!)) s.set[column] = null;
+  }
+}
