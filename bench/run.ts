@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<{ main(): Promise<boolean> }>> = 
   'authenticated-user': () => import('./authenticatedUser.js'),
   cached: () => import('./cached.js'),
   rebuild: () => import('./rebuild.js'),
+  load: () => import('./load.js'),
 };
 
 // Names only: `--option value` pairs are for the benchmarks themselves (e.g. rebuild --events N).
