@@ -5,7 +5,7 @@ import { createJobApplication, restoreJobApplication, softDeleteJobApplication, 
 import { NotFound, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
 import { newJobApplicationFields } from '../../domain/jobApplication/index.js';
 import { jobApplicationHistory } from '../../projections/jobApplicationEvents.js';
-import { findJobApplication, isOwnResume, jobApplicationListSpec, listJobApplications, type JobApplicationView } from '../../projections/jobApplications.js';
+import { createdJobApplicationView, findJobApplication, isOwnResume, jobApplicationListSpec, listJobApplications, type JobApplicationView } from '../../projections/jobApplications.js';
 import { jobApplicationStats } from '../../projections/jobApplicationStats.js';
 import { commandContext } from '../commandContext.js';
 import { pathId, requestOrigin } from '../requestUrl.js';
@@ -36,10 +36,13 @@ export function jobApplicationRoutes({ db, commands }: ResourceRouteDeps): Route
   });
 
   r.post('/', requireUser, async (ctx) => {
-    const fields = await validated(db, userIdOf(ctx), body.parse, ctx.request.body);
-    const id = await createJobApplication(commands, { userId: userIdOf(ctx), fields: newJobApplicationFields(fields) }, context(ctx));
+    const userId = userIdOf(ctx);
+    const fields = newJobApplicationFields(await validated(db, userId, body.parse, ctx.request.body));
+    const commandCtx = context(ctx);
+    const id = await createJobApplication(commands, { userId, fields }, commandCtx);
     ctx.status = 201;
-    ctx.body = await findJobApplication(db, userIdOf(ctx), id);
+    // The read model has applied this very event (read-your-writes): answer from it, no re-read.
+    ctx.body = createdJobApplicationView({ id, userId, fields, isExample: false, at: commandCtx.at });
   });
 
   r.get('/stats', requireUser, async (ctx) => {
