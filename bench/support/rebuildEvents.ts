@@ -91,7 +91,9 @@ export function* generateEvents(count: number, users = Math.max(10, Math.min(10_
       const userId = 1 + Math.floor(rand() * registered);
       const id = ++resumeIds;
       resumes.push({ id, userId });
-      resumesOf.set(userId, [...(resumesOf.get(userId) ?? []), id]);
+      const own = resumesOf.get(userId);
+      if (own) own.push(id);
+      else resumesOf.set(userId, [id]);
       const ai = rand() < 0.3;
       out.push(row(`resume-${id}`, { type: 'ResumeCreated', data: { id, userId, username: `user${userId}`, title: `Resume ${id}`, content: `# Resume ${id}\n\nExperience at ${pick(COMPANIES)}.`, source: ai ? 'ai' : 'manual', ...(ai ? { aiModel: pick(MODELS) } : {}), at } }, userId));
     } else if (r < 0.25 && resumes.length > 0) {
@@ -151,7 +153,11 @@ export function* generateEvents(count: number, users = Math.max(10, Math.min(10_
       slots.push({ slot, model, day, stream });
       out.push(row(stream, { type: 'AiQuotaReserved', data: { slot, model, day, at } }, userId));
     } else {
-      const { slot, model, day: reservedOn, stream } = slots.splice(Math.floor(rand() * slots.length), 1)[0]!;
+      // Swap-remove: splicing out of the middle of a long array would make generation quadratic.
+      const index = Math.floor(rand() * slots.length);
+      const { slot, model, day: reservedOn, stream } = slots[index]!;
+      slots[index] = slots[slots.length - 1]!;
+      slots.pop();
       out.push(row(stream, { type: 'AiQuotaReleased', data: { slot, model, day: reservedOn, reason: 'provider_error', at } }, 0));
     }
     for (const event of out) {

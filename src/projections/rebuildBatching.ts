@@ -27,9 +27,17 @@ function literal(value: unknown): string {
   const prepared = prepareValue(value);
   if (prepared === null || prepared === undefined) return 'NULL';
   if (typeof prepared !== 'string') throw new Error('rebuild: binary bind parameters are not supported');
+  // A long value (a batch's rows as JSON) goes dollar-quoted: no copy to escape it.
+  if (prepared.length > 256) return dollarQuoted(prepared);
   // pg.escapeLiteral's rules, without its character-by-character loop (this runs per value).
   const quoted = `'${prepared.replaceAll("'", "''")}'`;
   return prepared.includes('\\') ? ` E${quoted.replaceAll('\\', '\\\\')}` : quoted;
+}
+
+function dollarQuoted(text: string): string {
+  let tag = '$rows$';
+  for (let n = 0; text.includes(tag) || text.endsWith(tag.slice(0, -1)); n++) tag = `$rows${n}$`;
+  return `${tag}${text}${tag}`;
 }
 
 export function inlineBindings(sql: string, bindings: readonly unknown[]): string {

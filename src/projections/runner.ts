@@ -4,7 +4,7 @@ import { START, type EventStore, type Position, type RecordedEvent } from '../ev
 import type { Logger } from '../db/channelNotifier.js';
 import { applyBatch } from './applyBatch.js';
 import { contextFor, type Projection } from './projection.js';
-import { announceCheckpoint, moveCheckpoint, readCheckpoints } from './checkpoints.js';
+import { CheckpointMoved, announceCheckpoint, moveCheckpoint, readCheckpoints } from './checkpoints.js';
 import type { ProjectionProgress } from './progress.js';
 
 export interface RunnerDeps {
@@ -95,6 +95,11 @@ export class ProjectionRunner {
         await this.follow(leadership.signal);
         failures = 0;
       } catch (err) {
+        if (err instanceof CheckpointMoved) {
+          // A rebuild swapped the read model in under this batch: nothing is wrong, go on from its checkpoint.
+          this.deps.logger.info({ projection: this.projection.name }, 'checkpoint moved by a rebuild; continuing from the new checkpoint');
+          continue;
+        }
         failures++;
         this.deps.logger.error({ err, projection: this.projection.name }, 'projection batch failed; retrying from its checkpoint');
         await sleep(Math.min(100 * 2 ** failures, 5000), signal);
