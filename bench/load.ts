@@ -13,6 +13,7 @@
  * bcrypt runs at cost 4 (BCRYPT_ROUNDS) as in the other benches: this measures the API, not bcrypt.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fmt, table } from './support/measure.js';
 import { startBenchServer } from './support/server.js';
@@ -123,6 +124,13 @@ async function virtualUser(options: Options, n: number, startAt: number): Promis
   }
 }
 
+/** CPU seconds (user + system) the process used so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function vmHwmMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024;
@@ -135,16 +143,22 @@ export async function main(): Promise<boolean> {
   const server = await startBenchServer({ BCRYPT_ROUNDS: '4', THROTTLE_REGISTRATIONS_PER_IP: '1000000' });
   const tally = new Tally();
   let peakRssMb: number;
+  let apiCpuS: number;
+  const apiCpuBefore = await cpuSeconds(server.pid);
+  const generatorCpuBefore = process.cpuUsage();
   const started = performance.now();
   const options: Options = { users, durationS, base: server.url, tally, until: started + durationS * 1000 };
   const rampMs = Math.min(10_000, (durationS * 1000) / 6);
   try {
     await Promise.all(Array.from({ length: users }, (_, n) => virtualUser(options, n, started + (n * rampMs) / users)));
     peakRssMb = await vmHwmMb(server.pid);
+    apiCpuS = (await cpuSeconds(server.pid)) - apiCpuBefore;
   } finally {
     await server.stop();
   }
   const elapsedS = (performance.now() - started) / 1000;
+  const generator = process.cpuUsage(generatorCpuBefore);
+  const generatorCpuS = (generator.user + generator.system) / 1e6;
 
   const rows = [...tally.byEndpoint.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => ({
     endpoint: name,
@@ -163,6 +177,7 @@ export async function main(): Promise<boolean> {
   console.log(`\nlocust mix — ${users} users (${USER_CLASSES.map((c) => c.weight).join('/')}% visitors/signed-in/AI), ${durationS} s, ramp-up ${fmt(rampMs / 1000, 1)} s; load generator and API share this machine's cores`);
   console.log(table(rows));
   for (const [name, s] of tally.byEndpoint) for (const failure of s.firstFailures) console.log(`  failure: ${name}: ${failure}`);
+  console.log(`CPU over ${fmt(elapsedS, 1)} s: API ${fmt(apiCpuS, 1)} s (${fmt((100 * apiCpuS) / elapsedS)}% of one core), load generator ${fmt(generatorCpuS, 1)} s (${fmt((100 * generatorCpuS) / elapsedS)}%); machine load average ${(await readFile('/proc/loadavg', 'utf8').catch(() => '?')).split(' ')[0]} on ${availableParallelism()} cores`);
   console.log(`reads p99 ${fmt(readP99, 1)} ms (target < ${READ_P99_TARGET_MS}); API peak RSS ${fmt(peakRssMb, 0)} MB (target < ${PEAK_RSS_TARGET_MB}); failures ${tally.failures} (target 0)`);
   return tally.failures === 0 && total > 0 && readP99 < READ_P99_TARGET_MS && peakRssMb < PEAK_RSS_TARGET_MB;
 }
