@@ -15,6 +15,7 @@ export interface ExportOptions {
   /** False for stdout, which must stay open. */
   end?: boolean;
   onPage?: (events: number) => void;
+  pageSize?: number;
 }
 
 /**
@@ -22,10 +23,10 @@ export interface ExportOptions {
  * log: events are pulled a page at a time and only as fast as `out` drains (pipeline's
  * backpressure). Returns how many events were written.
  */
-export async function exportLog(store: EventStore, { format, filter, end = true, onPage }: ExportOptions, out: Writable): Promise<number> {
+export async function exportLog(store: EventStore, { format, filter, end = true, onPage, pageSize }: ExportOptions, out: Writable): Promise<number> {
   let exported = 0;
   async function* records(): AsyncGenerator<ExportRecord> {
-    for await (const event of eventsOfLog(store, { onPage })) {
+    for await (const event of eventsOfLog(store, { onPage, pageSize })) {
       if (!matchesFilter(event, filter)) continue;
       exported++;
       yield toExportRecord(event);

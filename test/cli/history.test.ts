@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Clock } from '../../src/commands/deps.js';
 import { userStream } from '../../src/domain/user/index.js';
-import { exportLog, type ExportFormat } from '../../src/history/exportLog.js';
+import { exportLog, type ExportFormat, type ExportOptions } from '../../src/history/exportLog.js';
 import type { EventFilter } from '../../src/history/eventFilter.js';
 import { EXPORT_COLUMNS, type ExportRecord } from '../../src/history/exportRecord.js';
 import { jobApplicationStatsAsOf } from '../../src/history/statsAsOf.js';
@@ -63,7 +63,7 @@ describe('admin history', function () {
   });
   after(() => api?.stop());
 
-  async function exported(format: ExportFormat, filter: EventFilter): Promise<string> {
+  async function exported(format: ExportFormat, filter: EventFilter, paging: Pick<ExportOptions, 'pageSize' | 'onPage'> = {}): Promise<string> {
     let text = '';
     const out = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -71,7 +71,7 @@ describe('admin history', function () {
         done();
       },
     });
-    await exportLog(store(), { format, filter }, out);
+    await exportLog(store(), { format, filter, ...paging }, out);
     return text;
   }
   const ndjson = async (filter: EventFilter): Promise<ExportRecord[]> =>
@@ -86,6 +86,15 @@ describe('admin history', function () {
       const positions = records.map((r) => r.position);
       expect(positions).to.deep.equal(positions.toSorted());
       expect(Object.keys(records[0]!)).to.deep.equal([...EXPORT_COLUMNS]);
+    });
+
+    it('pages through the whole log without losing or repeating an event at page boundaries', async () => {
+      const pages: number[] = [];
+      const paged = await exported('ndjson', {}, { pageSize: 7, onPage: (n) => pages.push(n) });
+      const positions = paged.trimEnd().split('\n').map((line) => (JSON.parse(line) as ExportRecord).position);
+      expect(pages.length).to.be.greaterThan(3);
+      expect(new Set(positions).size).to.equal(positions.length);
+      expect(paged).to.equal(await exported('ndjson', {}));
     });
 
     it('redacts password hashes', async () => {
