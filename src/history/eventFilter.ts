@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../eventstore/port.js';
-import { eventTime, streamCategory, subjectUserOf } from './logPages.js';
+import { eventTime, streamCategory, subjectUserOf } from './eventFacts.js';
 
 /**
  * Which events an export keeps; every given criterion must hold.

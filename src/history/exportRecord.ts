@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../eventstore/port.js';
-import { subjectUserOf } from './logPages.js';
+import { subjectUserOf } from './eventFacts.js';
 
 /** One exported event; `at` is the command's time, `created` the store's write time. */
 export interface ExportRecord {

@@ -1,7 +1,8 @@
 import type { JobApplicationEvent, JobApplicationStatus } from '../domain/jobApplication/index.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { summarize, type JobApplicationStats, type StatusEntry } from '../projections/jobApplicationStats.js';
-import { eventsOfLog, streamCategory } from './logPages.js';
+import { streamCategory } from './eventFacts.js';
+import { eventsOfLog } from './logPages.js';
 import { addStatusEntry } from './statusTimeline.js';
 
 export interface StatsAsOfOptions {
