@@ -38,6 +38,9 @@ export interface EdgeOptions {
 /** Probes and scrapers reach an instance by IP: these answer any Host (they build no URLs). */
 const HOST_EXEMPT_PATHS = ['/healthz', '/readyz', '/metrics'];
 
+/** The routers each app dispatches to, for the tests that hold the route table against the OpenAPI document. */
+export const routersOf = new WeakMap<Koa, readonly Router[]>();
+
 export function createApp(deps: HttpDeps): Koa {
   const routers = [healthRoutes(deps.readiness), ...deps.routers];
   routers.forEach(assertTrailingSlashOptional);
@@ -58,24 +61,64 @@ export function createApp(deps: HttpDeps): Koa {
   // DRF's order: an unknown URL is 404 before anything else; then authentication (401) comes
   // before the method check (405); bodies are parsed only for requests a route will take.
   const authenticate = deps.authenticate;
+  const dispatchers: Koa.Middleware[] = routers.map((router) => router.routes() as Koa.Middleware);
+  const owners = staticRouteOwners(routers);
   app.use(async (ctx, next) => {
-    // One look at the route table per request: does some route own this path, and this method?
-    let pathKnown = false;
-    let routeKnown = false;
-    for (const router of routers) {
-      const match = router.match(ctx.path, ctx.method);
-      pathKnown ||= match.path.some((layer) => layer.methods.length > 0);
-      routeKnown ||= match.route;
-      if (routeKnown) break; // a route for this method implies a known path
-    }
-    const parse = routeKnown ? () => parseBody(ctx, next) : next;
+    const { pathKnown, owner } = owners.get(ctx.path)?.get(ctx.method) ?? lookUp(routers, ctx.path, ctx.method);
+    // A request a route will take goes to that route's router alone; any other request walks
+    // every router, which leave the layers its path matched on ctx.matched for the 404/405.
+    const route = owner === undefined ? () => throughAll(dispatchers, ctx, next) : () => dispatchers[owner]!(ctx, next);
+    const parse = owner === undefined ? route : () => parseBody(ctx, route);
     if (authenticate && pathKnown) await authenticate(ctx, parse);
     else await parse();
   });
-  for (const router of routers) app.use(router.routes());
   app.use(notFound());
+  routersOf.set(app, routers);
   app.on('error', (err: unknown) => deps.logger.error({ err }, 'koa error'));
   return app;
+}
+
+interface RouteLookup {
+  /** Some route owns this path (for some method). */
+  pathKnown: boolean;
+  /** Index of the first router with a route for this path and method. */
+  owner: number | undefined;
+}
+
+/** One look at the route table: which router, if any, takes this request. */
+function lookUp(routers: readonly Router[], path: string, method: string): RouteLookup {
+  let pathKnown = false;
+  for (let i = 0; i < routers.length; i++) {
+    const match = routers[i]!.match(path, method);
+    pathKnown ||= match.path.some((layer) => layer.methods.length > 0);
+    if (match.route) return { pathKnown: true, owner: i };
+  }
+  return { pathKnown, owner: undefined };
+}
+
+/**
+ * The answers of `lookUp` for every path without parameters (with and without its trailing
+ * slash) and every method a route declares on it, worked out once: the busiest requests
+ * skip matching against the route table altogether.
+ */
+function staticRouteOwners(routers: readonly Router[]): Map<string, Map<string, RouteLookup>> {
+  const owners = new Map<string, Map<string, RouteLookup>>();
+  for (const router of routers) {
+    for (const layer of router.stack) {
+      if (layer.methods.length === 0 || layer.paramNames.length > 0 || typeof layer.path !== 'string') continue;
+      for (const path of [layer.path, `${layer.path}/`]) {
+        const byMethod = owners.get(path) ?? new Map<string, RouteLookup>();
+        for (const method of layer.methods) byMethod.set(method, lookUp(routers, path, method));
+        owners.set(path, byMethod);
+      }
+    }
+  }
+  return owners;
+}
+
+function throughAll(dispatchers: readonly Koa.Middleware[], ctx: Koa.Context, next: Koa.Next): Promise<unknown> {
+  const at = (i: number): Promise<unknown> => (i < dispatchers.length ? Promise.resolve(dispatchers[i]!(ctx, () => at(i + 1))) : next());
+  return at(0);
 }
 
 /**
