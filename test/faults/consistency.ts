@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import type { Exchange } from '../support/faultLoad.js';
-import { dumpReadModels, rebuildReadModels } from '../support/readModels.js';
+import { dumpReadModels, rebuildReadModels, waitForWholeLog } from '../support/readModels.js';
 
 interface CreatedEvent {
   id: number;
@@ -15,6 +15,7 @@ interface CreatedEvent {
  * sent, with all its fields), and the read models equal a fresh replay of the log.
  */
 export async function expectConsistent(databaseUrl: string, rebuildUrl: string, writes: Exchange[], alsoKept: string[] = []): Promise<{ acknowledged: number; logged: number }> {
+  await waitForWholeLog(databaseUrl);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   let logged: CreatedEvent[];

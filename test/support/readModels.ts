@@ -1,6 +1,8 @@
 import pg from 'pg';
 import pino from 'pino';
 import { createKnex, migrateToLatest } from '../../src/db/knex.js';
+import type { Position } from '../../src/eventstore/port.js';
+import { encodePosition } from '../../src/eventstore/postgres/positions.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { allProjections } from '../../src/projections/index.js';
 import { ProjectionRuntime } from '../../src/projections/runtime.js';
@@ -39,7 +41,9 @@ export async function rebuildReadModels(sourceUrl: string, targetUrl: string): P
     const runtime = new ProjectionRuntime({ db, store, connectionString: targetUrl, projections: allProjections, logger, runProjectors: true });
     try {
       await runtime.start();
-      await runtime.catchUp(60_000);
+      // Not catchUp(): that waits for the *readable* head, which a long transaction elsewhere on
+      // a shared cluster holds back; a rebuild to compare must have applied the whole log.
+      await runtime.waitFor(allProjections.map((p) => p.name), await lastLogPosition(targetUrl), 60_000);
     } finally {
       await runtime.stop();
       await store.close();
@@ -77,5 +81,33 @@ async function copyEvents(sourceUrl: string, targetUrl: string): Promise<void> {
   } finally {
     await source.end();
     await target.end();
+  }
+}
+
+/** The position of the last event in the log, readable or not yet (START for an empty log). */
+export async function lastLogPosition(databaseUrl: string): Promise<Position> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ xid: string; position: string }>(
+      'SELECT transaction_id::text AS xid, global_position::text AS position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1',
+    );
+    return rows[0] ? encodePosition(rows[0].xid, rows[0].position) : '';
+  } finally {
+    await client.end();
+  }
+}
+
+/** Polls the stored checkpoints until every read model applied the whole log (bounded by `timeoutMs`). */
+export async function waitForWholeLog(databaseUrl: string, timeoutMs = 120_000): Promise<void> {
+  const last = await lastLogPosition(databaseUrl);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const { rows } = await client.query<{ behind: string }>('SELECT count(*)::text AS behind FROM projection_checkpoints WHERE position < $1', [last]).finally(() => client.end());
+    if (rows[0]?.behind === '0') return;
+    if (Date.now() > deadline) throw new Error(`read models did not reach ${last} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
