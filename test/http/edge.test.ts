@@ -44,6 +44,16 @@ describe('the edge', function () {
         expect(headers.get('x-powered-by'), path).to.equal(null);
       }
     });
+
+    it("give the Swagger UI page helmet's whole set, and JSON answers only what an API response needs", async () => {
+      const pageOnly = ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies'];
+      const page = await api.request('/api/docs/');
+      for (const name of pageOnly) expect(page.headers.get(name), name).to.be.a('string');
+      expect(page.headers.get('content-security-policy')).to.include("default-src 'self'");
+      const json = await api.request('/api/ai/models/');
+      for (const name of pageOnly) expect(json.headers.get(name), name).to.equal(null);
+      expect(json.headers.get('x-content-type-options')).to.equal('nosniff');
+    });
   });
 
   describe('CORS', () => {
