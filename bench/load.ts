@@ -179,7 +179,11 @@ export async function main(): Promise<boolean> {
   for (const [name, s] of tally.byEndpoint) for (const failure of s.firstFailures) console.log(`  failure: ${name}: ${failure}`);
   console.log(`CPU over ${fmt(elapsedS, 1)} s: API ${fmt(apiCpuS, 1)} s (${fmt((100 * apiCpuS) / elapsedS)}% of one core), load generator ${fmt(generatorCpuS, 1)} s (${fmt((100 * generatorCpuS) / elapsedS)}%); machine load average ${(await readFile('/proc/loadavg', 'utf8').catch(() => '?')).split(' ')[0]} on ${availableParallelism()} cores`);
   console.log(`reads p99 ${fmt(readP99, 1)} ms (target < ${READ_P99_TARGET_MS}); API peak RSS ${fmt(peakRssMb, 0)} MB (target < ${PEAK_RSS_TARGET_MB}); failures ${tally.failures} (target 0)`);
-  return tally.failures === 0 && total > 0 && readP99 < READ_P99_TARGET_MS && peakRssMb < PEAK_RSS_TARGET_MB;
+  const correct = tally.failures === 0 && total > 0;
+  // CI runs the mix for its failures only: latency and memory are measured and printed, never
+  // asserted on a machine whose cores are shared with whatever else runs there.
+  if (process.env.BENCH_ASSERT === 'failures') return correct;
+  return correct && readP99 < READ_P99_TARGET_MS && peakRssMb < PEAK_RSS_TARGET_MB;
 }
 
 if (import.meta.url === new URL(`file://${process.argv[1]}`).href) {
