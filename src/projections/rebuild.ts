@@ -48,7 +48,12 @@ export class RebuildInProgress extends Error {
 }
 
 const REBUILD_LOCK = 'resumate:rebuild';
-const DEFAULT_BATCH_SIZE = 5000;
+/**
+ * Small on purpose: in a realistic log most patches name rows of earlier batches anyway, and a
+ * batch that outlives a young-generation GC is promoted, which cost more GC time and ~35 MB of
+ * peak RSS at 5,000 (measured on 1,000,000 events) for no speed-up.
+ */
+const DEFAULT_BATCH_SIZE = 1000;
 /** PostgreSQL's deadlock_detected and lock_not_available: the swap is retried from the top. */
 const RETRIABLE = new Set(['40P01', '55P03']);
 const SWAP_ATTEMPTS = 5;
