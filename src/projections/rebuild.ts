@@ -6,6 +6,7 @@ import { applyBatch } from './applyBatch.js';
 import { announceCheckpoint, ensureCheckpoints } from './checkpoints.js';
 import { contextFor, type Projection } from './projection.js';
 import { StatementBatch } from './rebuildBatching.js';
+import { openLogReader, type LogReader } from './rebuildReader.js';
 import { createShadowTable, dropLeftovers, rebuildTableOf, swapIn, type ShadowTable } from './rebuildTables.js';
 
 export interface RebuildDeps {
@@ -127,7 +128,10 @@ async function load(deps: RebuildDeps, options: RebuildOptions): Promise<{ posit
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   let total = canCount(store) ? await store.countAfter(START) : 0;
   const writers: Writer[] = [];
+  let reader: LogReader | undefined;
   try {
+    reader = await openLogReader(store, connectionString);
+    const log = reader;
     for (const projection of options.projections) {
       const client = new pg.Client({ connectionString });
       client.on('error', () => undefined);
@@ -139,7 +143,7 @@ async function load(deps: RebuildDeps, options: RebuildOptions): Promise<{ posit
     let position = START;
     let done = 0;
     const read = (from: Position) => {
-      const next = store.readAll({ fromPosition: from, limit: batchSize });
+      const next = log.read(from, batchSize);
       next.catch(() => undefined); // surfaced when awaited
       return next;
     };
@@ -163,6 +167,7 @@ async function load(deps: RebuildDeps, options: RebuildOptions): Promise<{ posit
     await Promise.all(writers.map((w) => w.batch.drain()));
     return { position, events: done };
   } finally {
+    await reader?.close().catch(() => undefined);
     for (const w of writers) {
       await w.batch.close();
       await w.client.end().catch(() => undefined);
