@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config.js';
-import { commandDeps } from '../server.js';
 import { withInfrastructure } from './infrastructure.js';
+import type { Infrastructure } from '../server.js';
 import { registerProjectionCommands } from './projectionCommands.js';
 import { registerHistoryCommands } from './historyCommands.js';
 import { registerUserCommands } from './userCommands.js';
@@ -21,6 +21,9 @@ import { dailyUsage } from '../projections/aiUsageDaily.js';
  * `npm run admin -- <command>`: the admins' and analysts' entry point.
  * Exit codes: 0 success, 1 failure, 2 wrong usage.
  */
+/** The server module loads only for commands that write (see infrastructure.ts). */
+const commandDeps = async (infra: Infrastructure) => (await import('../server.js')).commandDeps(infra);
+
 const program = new Command('admin').description('ResuMate administration and analysis').exitOverride();
 
 registerProjectionCommands(program);
@@ -36,7 +39,7 @@ examples
   .action(async (options: { json?: boolean }) => {
     // Projectors run here too (or stand by for a running API's): each write waits for its read model.
     const report = await withInfrastructure(
-      (infra) => seedExamples({ commands: commandDeps(infra), db: infra.db, catchUp: () => infra.projections.catchUp() }),
+      async (infra) => seedExamples({ commands: await commandDeps(infra), db: infra.db, catchUp: () => infra.projections.catchUp() }),
       { runProjectors: true },
     );
     if (options.json) {
@@ -157,7 +160,7 @@ aiModels
       const { display_name: _name, ...changes } = aiModelSettings.parsePartial(body);
       // Projectors run here too (or stand by for a running API's), so the write can wait for ai_models.
       return withInfrastructure(async (infra) => {
-        const deps = commandDeps(infra);
+        const deps = await commandDeps(infra);
         if (await aiModelExists(deps, displayName)) {
           await updateAiModel(deps, displayName, changes, cliContext(deps));
           return `AI model "${displayName}" updated`;
@@ -174,7 +177,7 @@ aiModels
   .action((displayName: string) =>
     reportingRefusals(() =>
       withInfrastructure(async (infra) => {
-        const deps = commandDeps(infra);
+        const deps = await commandDeps(infra);
         await deactivateAiModel(deps, displayName, cliContext(deps));
         return `AI model "${displayName}" is inactive`;
       }, { runProjectors: true }),

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { startInfrastructure, type Infrastructure } from '../server.js';
+import type { Infrastructure } from '../server.js';
 
 /**
  * Runs `run` against the configured database, event store and cache, then closes them.
@@ -10,6 +10,8 @@ import { startInfrastructure, type Infrastructure } from '../server.js';
 export async function withInfrastructure<T>(run: (infra: Infrastructure) => Promise<T>, options = { runProjectors: false }): Promise<T> {
   const config = loadConfig({ DEBUG: 'True', ...process.env });
   const logger = createLogger(process.env.LOG_LEVEL === undefined ? 'warn' : config.logLevel, 'resumate-admin');
+  // Imported here, not on top: commands that never start it (projections rebuild) stay lean.
+  const { startInfrastructure } = await import('../server.js');
   const infra = await startInfrastructure(config, logger, options);
   try {
     return await run(infra);

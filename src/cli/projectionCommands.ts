@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import { withInfrastructure } from './infrastructure.js';
 import { allProjections } from '../projections/index.js';
 import { RebuildInProgress, rebuildProjections, type RebuildProgress, type RebuildResult } from '../projections/rebuild.js';
+import { withRebuildDeps } from '../projections/rebuildInfrastructure.js';
 import { projectionStatus } from '../projections/status.js';
 
 interface RebuildCommandOptions {
@@ -55,9 +56,9 @@ export function registerProjectionCommands(program: Command): void {
       const selected = options.all ? allProjections : allProjections.filter((p) => requested.includes(p.name));
       const report = progressReporter(options.json === true);
       try {
-        const result = await withInfrastructure((infra) =>
+        const result = await withRebuildDeps((deps) =>
           rebuildProjections(
-            { db: infra.db, store: infra.store, connectionString: infra.databaseUrl, lists: infra.lists },
+            deps,
             {
               projections: selected,
               known: allProjections,

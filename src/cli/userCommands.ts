@@ -12,11 +12,13 @@ import { resolveUserRef } from '../history/userRef.js';
 import { registerBody } from '../http/schemas/auth.js';
 import { bodyValidator } from '../http/validation/bodyValidator.js';
 import { createLogger } from '../logger.js';
-import { commandDeps } from '../server.js';
+import type { Infrastructure } from '../server.js';
 import { CliFailure, reportingFailures } from './cliFailure.js';
 import { withInfrastructure } from './infrastructure.js';
 
 const registration = bodyValidator(registerBody);
+/** The server module loads only for commands that write (see infrastructure.ts). */
+const commandDeps = async (infra: Infrastructure) => (await import('../server.js')).commandDeps(infra);
 /** The bootstrap's variables (config.ts): this command reads them and owns them from then on. */
 const ADMIN_VARIABLES = ['DJANGO_SUPERUSER_', 'ADMIN_'].flatMap((prefix) => ['USERNAME', 'EMAIL', 'PASSWORD'].map((field) => `${prefix}${field}`));
 const fromEnv = (field: string): string | undefined => process.env[`ADMIN_${field}`] ?? process.env[`DJANGO_SUPERUSER_${field}`];
@@ -43,7 +45,7 @@ export function registerUserCommands(program: Command): void {
         const config = loadConfig({ DEBUG: 'True', ...process.env });
         const outcome = await withInfrastructure(async (infra) => {
           const hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds);
-          const result = await ensureAdmin(commandDeps(infra), hasher, account, createLogger('silent'));
+          const result = await ensureAdmin(await commandDeps(infra), hasher, account, createLogger('silent'));
           return result === 'created' ? 'created' : describeExisting(infra.store, account.username);
         }, { runProjectors: true });
         console.log(outcome === 'created' ? `admin "${account.username}" created` : `user "${account.username}" already exists (${outcome}); nothing changed`);
@@ -59,7 +61,7 @@ export function registerUserCommands(program: Command): void {
           const id = await resolveUserRef(infra.store, ref);
           if (id === undefined) throw new CliFailure(`No user "${ref}".`);
           if ((await accountOf(infra.store, id)).status === 'inactive') return `user "${ref}" (id ${id}) was already inactive`;
-          const deps = commandDeps(infra);
+          const deps = await commandDeps(infra);
           await deactivateUser(deps, id, { userId: null, requestId: 'admin-cli', at: deps.clock.now().toISOString() });
           return `user "${ref}" (id ${id}) is inactive`;
         }, { runProjectors: true });

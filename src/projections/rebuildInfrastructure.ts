@@ -1,0 +1,40 @@
+import { withInfrastructure } from '../cli/infrastructure.js';
+import { createCache } from '../cache/createCache.js';
+import { createCachedLists } from '../cache/cachedList.js';
+import { loadConfig } from '../config.js';
+import { createKnex, migrateToLatest } from '../db/knex.js';
+import { PostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
+import { createLogger } from '../logger.js';
+import type { RebuildDeps } from './rebuild.js';
+
+/**
+ * Runs `run` with what a rebuild needs: the database, the PostgreSQL event store and the cache
+ * whose lists a swap invalidates, without loading the HTTP server, which would cost the CLI
+ * ~50 MB of its rebuild's memory budget. An embedded database or EventStoreDB take the full
+ * infrastructure instead.
+ */
+export async function withRebuildDeps<T>(run: (deps: RebuildDeps) => Promise<T>): Promise<T> {
+  const config = loadConfig({ DEBUG: 'True', ...process.env });
+  if (config.database.kind !== 'url' || config.eventStore.kind !== 'postgres') {
+    return withInfrastructure((infra) => run({ db: infra.db, store: infra.store, connectionString: infra.databaseUrl, lists: infra.lists }));
+  }
+  const logger = createLogger(process.env.LOG_LEVEL === undefined ? 'warn' : config.logLevel, 'resumate-admin');
+  const connectionString = config.database.url;
+  const db = createKnex(connectionString);
+  try {
+    await migrateToLatest(db);
+    const store = await PostgresEventStore.connect({ connectionString, poolSize: 4, logger });
+    try {
+      const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
+      try {
+        return await run({ db, store, connectionString, lists: createCachedLists(cache, logger) });
+      } finally {
+        await cache.close();
+      }
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await db.destroy();
+  }
+}
