@@ -94,8 +94,10 @@ export const pathId: fc.Arbitrary<string> = fc.oneof(
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
   fc.double().map(String),
   fc.constantFrom('0', '-1', '-0', '+1', '1.0', '1e3', '1E3', '0x1', '0b1', '1_0', '١', '１', ' 1', '1 ', '9'.repeat(400)).map(encodeURIComponent),
-  fc.constantFrom('%00', '%FF', '%C0%AF', '%ED%A0%80', '%E0%A4%A', '%', '..', '%2e%2e', '%2F', '1%00', '1;1', '1,2'),
-  text.map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '?'))),
+  // No '..' or '%2e%2e': a URL parser (the client's) resolves them as dot segments before sending,
+  // so the request would name another, legitimately answering, path.
+  fc.constantFrom('%00', '%FF', '%C0%AF', '%ED%A0%80', '%E0%A4%A', '%', '%2F', '1%00', '1;1', '1,2'),
+  text.map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '?'))).filter((s) => s !== '.' && s !== '..'),
 );
 
 /** A query string with list parameters and junk, repeated keys and arrays included. */

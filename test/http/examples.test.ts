@@ -6,6 +6,7 @@ import { newJobApplicationFields, type JobApplicationFields } from '../../src/do
 import { commandDeps } from '../../src/server.js';
 import { startTestApi, uniqueName, type TestApi } from '../support/api.js';
 import { DisposableRedis, requireRedis } from '../support/redis.js';
+import { createDatabase, dropDatabase } from '../support/db.js';
 
 interface Application {
   id: number;
@@ -46,15 +47,22 @@ describe('GET /api/example-job-applications/', function () {
   let commands: ReturnType<typeof commandsOf>;
   let owner: number;
   const examples: number[] = [];
+  let database: { url: string; name: string } | undefined;
 
   before(async function () {
     await requireRedis(this);
-    api = await startTestApi();
+    // Examples are everyone's: a database of its own, so no other test's example (the Django
+    // import keeps `is_example`) takes a place in the five.
+    database = await createDatabase('resumate_examples');
+    api = await startTestApi({ DATABASE_URL: database.url });
     commands = commandsOf(api);
     owner = (await api.newUser()).id;
     for (let i = 0; i < 6; i++) examples.push(await commands.create(owner, buildFields({ job_title: `Example ${i}` })));
   });
-  after(async () => api?.stop());
+  after(async () => {
+    await api?.stop();
+    if (database) await dropDatabase(database.name);
+  });
 
   it('answers anonymously from the database first (MISS), then from Redis (HIT), identically', async () => {
     const miss = await list(api);
