@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createDatabase, dropDatabase } from '../../test/support/db.js';
 import { freePort } from '../../test/support/net.js';
 import { deleteKeys } from '../../test/support/api.js';
@@ -14,14 +14,15 @@ export interface BenchServer {
 
 /**
  * The real API in its own process (so the load generator does not share its event loop),
- * on a fresh database that is dropped afterwards.
+ * on a fresh database that is dropped afterwards. `compiled`: run `dist/` as the Docker image
+ * does (build it first with `buildApi`), for numbers such as memory that tsx would inflate.
  */
-export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
+export async function startBenchServer(env: Record<string, string> = {}, { compiled = false } = {}): Promise<BenchServer> {
   const { url: databaseUrl, name } = await createDatabase('resumate_bench');
   const port = await freePort();
   // Its own key namespace, removed on stop: runs never share throttles, and leave nothing behind.
   const keyPrefix = env.REDIS_KEY_PREFIX ?? `bench:${randomBytes(6).toString('hex')}:`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, compiled ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -58,4 +59,9 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
       await deleteKeys(keyPrefix);
     },
   };
+}
+
+/** `npm run build`: compiles the API to dist/ for `startBenchServer(…, { compiled: true })`. */
+export function buildApi(): void {
+  execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
 }
