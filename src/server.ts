@@ -11,6 +11,7 @@ import type { EventStore } from './eventstore/port.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { answerParserRefusals } from './http/clientError.js';
 import { authenticate } from './auth/bearer.js';
+import { cachedUsers } from './auth/cachedUsers.js';
 import { cacheBlacklist } from './auth/blacklist.js';
 import { bcryptHasher } from './auth/passwordHasher.js';
 import { createThrottle } from './auth/throttle.js';
@@ -157,7 +158,7 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
   const app = createApp({
     logger,
     readiness: readinessChecks(infrastructure),
-    authenticate: authenticate({ tokens, findUser: (id) => findUserById(db, id) }),
+    authenticate: authenticate({ tokens, findUser: cachedUsers((id) => findUserById(db, id), infrastructure.projections.progress) }),
     // Busiest first: a request stops at the first router that has its route.
     routers: [
       exampleRoutes({ db, lists: infrastructure.lists }),

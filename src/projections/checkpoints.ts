@@ -34,9 +34,12 @@ export async function moveCheckpoint(trx: Knex.Transaction, name: string, from: 
 }
 
 /**
- * Tells every process the read model reached `to`. Sent after the batch committed and its
+ * Tells every process the read model reached `to` (and, with `changed`, that its rows changed). Sent after the batch committed and its
  * after-commit work (cache invalidation) ran, so a waiter released by it sees both.
  */
-export async function announceCheckpoint(db: Knex, name: string, to: Position): Promise<void> {
-  await db.raw('SELECT pg_notify(?, ?)', [CHECKPOINT_CHANNEL, `${name}|${to}`]);
+export async function announceCheckpoint(db: Knex, name: string, to: Position, changed = false): Promise<void> {
+  await db.raw('SELECT pg_notify(?, ?)', [CHECKPOINT_CHANNEL, `${changed ? CHANGED_MARK : ''}${name}|${to}`]);
 }
+
+/** Leads a checkpoint announcement whose batch changed the read model's rows (not only its position). */
+export const CHANGED_MARK = '+';

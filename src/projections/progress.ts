@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Position } from '../eventstore/port.js';
 import { ServiceUnavailable } from '../domain/errors.js';
 import { ChannelNotifier, type Logger } from '../db/channelNotifier.js';
-import { CHECKPOINT_CHANNEL, readCheckpoints } from './checkpoints.js';
+import { CHANGED_MARK, CHECKPOINT_CHANNEL, readCheckpoints } from './checkpoints.js';
 
 export class ProjectionTimeout extends ServiceUnavailable {
   constructor() {
@@ -24,6 +24,7 @@ interface Waiter {
 export class ProjectionProgress {
   private readonly known = new Map<string, Position>();
   private readonly waiters = new Set<Waiter>();
+  private readonly changeListeners = new Map<string, Set<() => void>>();
   private readonly notifier: ChannelNotifier;
   private pollTimer: NodeJS.Timeout | undefined;
 
@@ -35,8 +36,13 @@ export class ProjectionProgress {
   ) {
     this.notifier = new ChannelNotifier(connectionString, CHECKPOINT_CHANNEL, logger);
     this.notifier.onPayload((payload) => {
-      const split = payload.lastIndexOf('|');
-      if (split > 0) this.report(payload.slice(0, split), payload.slice(split + 1));
+      const changed = payload.startsWith(CHANGED_MARK);
+      const announcement = changed ? payload.slice(CHANGED_MARK.length) : payload;
+      const split = announcement.lastIndexOf('|');
+      if (split <= 0) return;
+      const name = announcement.slice(0, split);
+      if (changed) this.changed(name);
+      this.report(name, announcement.slice(split + 1));
     });
   }
 
@@ -60,6 +66,18 @@ export class ProjectionProgress {
     if (current !== undefined && current >= position) return;
     this.known.set(name, position);
     for (const waiter of [...this.waiters]) if (this.reached(waiter.names, waiter.position)) waiter.resolve();
+  }
+
+  /** Read model `name` applied a batch that changed its rows (here, or in another process). */
+  changed(name: string): void {
+    for (const listener of this.changeListeners.get(name) ?? []) listener();
+  }
+
+  /** Calls `listener` whenever read model `name` changes rows, in this process or any other. */
+  onChange(name: string, listener: () => void): void {
+    const listeners = this.changeListeners.get(name) ?? new Set();
+    listeners.add(listener);
+    this.changeListeners.set(name, listeners);
   }
 
   /** Resolves once every named read model has applied the log up to `position`. */

@@ -204,7 +204,7 @@ async function swap(deps: RebuildDeps, projection: Projection, shadows: readonly
   for (let attempt = 1; ; attempt++) {
     try {
       const position = await db.transaction(apply);
-      await announceCheckpoint(db, projection.name, position).catch(() => undefined); // others also poll the table
+      await announceCheckpoint(db, projection.name, position, true).catch(() => undefined); // others also poll the table
       const keys = CACHED_LISTS[projection.name];
       if (keys) await deps.lists?.invalidate(keys);
       return position;

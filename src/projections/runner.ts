@@ -190,8 +190,10 @@ export class ProjectionRunner {
           this.deps.logger.error({ err, projection: name }, 'after-commit hook failed'),
         );
       }
+      const changed = relevant.length > 0;
+      if (changed) progress.changed(name); // before the waiters are released: their next read is fresh
       progress.report(name, to);
-      await announceCheckpoint(db, name, to).catch((err: unknown) =>
+      await announceCheckpoint(db, name, to, changed).catch((err: unknown) =>
         this.deps.logger.warn({ err, projection: name }, 'checkpoint NOTIFY failed; other processes see it on their next poll'),
       );
     }
