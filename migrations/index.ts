@@ -6,6 +6,7 @@ import * as users from './20261124_04_users.js';
 import * as resumes from './20261124_05_resumes.js';
 import * as jobApplications from './20261124_06_job_applications.js';
 import * as ai from './20261124_07_ai.js';
+import * as moveCheckpoint from './20261130_01_move_checkpoint.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list works
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124_05_resumes': resumes,
   '20261124_06_job_applications': jobApplications,
   '20261124_07_ai': ai,
+  '20261130_01_move_checkpoint': moveCheckpoint,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

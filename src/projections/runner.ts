@@ -3,7 +3,8 @@ import pg from 'pg';
 import { START, type EventStore, type Position, type RecordedEvent } from '../eventstore/port.js';
 import type { Logger } from '../db/channelNotifier.js';
 import { applyBatch } from './applyBatch.js';
-import { contextFor, type Projection } from './projection.js';
+import { StatementBatch } from './rebuildBatching.js';
+import type { Projection } from './projection.js';
 import { CheckpointMoved, announceCheckpoint, moveCheckpoint, readCheckpoints } from './checkpoints.js';
 import type { ProjectionProgress } from './progress.js';
 
@@ -22,6 +23,9 @@ export interface RunnerDeps {
    */
   afterCommit?: (projection: string, events: readonly RecordedEvent[]) => Promise<void>;
 }
+
+/** Raised by move_projection_checkpoint() (migrations/20261130_01_move_checkpoint.ts) when it moved nothing. */
+const CHECKPOINT_MOVED_SQLSTATE = 'RSCAS';
 
 /** How often a read model stores its checkpoint while the log brings it nothing to apply. */
 const IDLE_CHECKPOINT_INTERVAL_MS = 1000;
@@ -92,7 +96,7 @@ export class ProjectionRunner {
       lock.on('end', abortLeadership);
       this.leading = true;
       try {
-        await this.follow(leadership.signal);
+        await this.follow(lock, leadership.signal);
         failures = 0;
       } catch (err) {
         if (err instanceof CheckpointMoved) {
@@ -123,7 +127,7 @@ export class ProjectionRunner {
     return undefined;
   }
 
-  private async follow(signal: AbortSignal): Promise<void> {
+  private async follow(connection: pg.Client, signal: AbortSignal): Promise<void> {
     const { db, progress } = this.deps;
     const name = this.projection.name;
     /** What the table says; the compare-and-set moves it from here. */
@@ -135,14 +139,23 @@ export class ProjectionRunner {
     signal.addEventListener('abort', stopReading, { once: true });
     if (signal.aborted) stopReading(); // stopped while the checkpoint was being read
     try {
-      await this.project(persisted, reading.signal);
+      await this.project(connection, persisted, reading.signal);
     } finally {
       stopReading();
       signal.removeEventListener('abort', stopReading);
     }
   }
 
-  private async project(from: Position, signal: AbortSignal): Promise<void> {
+  private async project(connection: pg.Client, from: Position, signal: AbortSignal): Promise<void> {
+    const writer = new StatementBatch(connection, (table) => table);
+    try {
+      await this.projectWith(writer, connection, from, signal);
+    } finally {
+      await writer.close();
+    }
+  }
+
+  private async projectWith(writer: StatementBatch, connection: pg.Client, from: Position, signal: AbortSignal): Promise<void> {
     const { db, store, progress } = this.deps;
     const name = this.projection.name;
     let persisted = from;
@@ -177,11 +190,7 @@ export class ProjectionRunner {
         if (untilDue > 0 && (await settlesWithin(next, untilDue))) continue;
       }
       const previous = persisted;
-      await db.transaction(async (trx) => {
-        const ctx = contextFor(trx);
-        await applyBatch(ctx, this.projection, relevant);
-        await moveCheckpoint(trx, name, previous, to);
-      });
+      await this.writeBatch(writer, connection, relevant, previous, to);
       persisted = to;
       persistedAt = Date.now();
       store.nudge?.();
@@ -193,9 +202,31 @@ export class ProjectionRunner {
       const changed = relevant.length > 0;
       if (changed) progress.changed(name); // before the waiters are released: their next read is fresh
       progress.report(name, to);
-      await announceCheckpoint(db, name, to, changed).catch((err: unknown) =>
+      // Not awaited: the next batch need not wait for this round trip (waiters here were released
+      // above; other processes ignore an announcement older than one they already have).
+      void announceCheckpoint(db, name, to, changed).catch((err: unknown) =>
         this.deps.logger.warn({ err, projection: name }, 'checkpoint NOTIFY failed; other processes see it on their next poll'),
       );
+    }
+  }
+
+  /**
+   * A batch and its checkpoint move, as one transaction in one round trip on the leader's own
+   * connection: the writes are recorded (see StatementBatch) and sent with BEGIN, the
+   * checkpoint's compare-and-set and COMMIT as one multi-statement query. If another projector
+   * moved the checkpoint, the compare-and-set raises and nothing of the batch is kept.
+   */
+  private async writeBatch(writer: StatementBatch, connection: pg.Client, events: readonly RecordedEvent[], from: Position, to: Position): Promise<void> {
+    await writer.context.write('BEGIN', []);
+    await applyBatch(writer.context, this.projection, events);
+    await writer.context.write('SELECT move_projection_checkpoint(?, ?, ?)', [this.projection.name, from, to]);
+    await writer.context.write('COMMIT', []);
+    try {
+      await writer.drain();
+    } catch (err) {
+      await connection.query('ROLLBACK').catch(() => undefined);
+      if (err instanceof Error && (err as { code?: unknown }).code === CHECKPOINT_MOVED_SQLSTATE) throw new CheckpointMoved(this.projection.name);
+      throw err;
     }
   }
 
