@@ -5,7 +5,7 @@ import { START, type EventStore, type Position, type RecordedEvent } from '../ev
 import { applyBatch } from './applyBatch.js';
 import { announceCheckpoint, ensureCheckpoints } from './checkpoints.js';
 import { contextFor, type Projection } from './projection.js';
-import { StatementBatch } from './rebuildBatching.js';
+import { StatementBatch } from './statementBatch.js';
 import { openLogReader, type LogReader } from './rebuildReader.js';
 import { createShadowTable, dropLeftovers, rebuildTableOf, swapIn, type ShadowTable } from './rebuildTables.js';
 

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { START, type EventStore, type Position, type RecordedEvent } from '../eventstore/port.js';
 import type { Logger } from '../db/channelNotifier.js';
 import { applyBatch } from './applyBatch.js';
-import { StatementBatch } from './rebuildBatching.js';
+import { StatementBatch } from './statementBatch.js';
 import type { Projection } from './projection.js';
 import { CheckpointMoved, announceCheckpoint, moveCheckpoint, readCheckpoints } from './checkpoints.js';
 import type { ProjectionProgress } from './progress.js';

@@ -47,7 +47,7 @@ export function inlineBindings(sql: string, bindings: readonly unknown[]): strin
 /**
  * Runs a read model's unchanged projection code, but instead of one round trip per event its
  * writes are recorded and sent as one multi-statement query per batch (what makes a rebuild
- * fast). Order holds: a read flushes the recorded writes first and runs on the same
+ * fast, and a live projector's batch one round trip with its checkpoint). Order holds: a read flushes the recorded writes first and runs on the same
  * connection. The price: a write's result (a row count) is not available to `apply`.
  */
 export class StatementBatch {
