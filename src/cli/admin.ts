@@ -17,10 +17,9 @@ import { bodyValidator } from '../http/validation/bodyValidator.js';
 import { listAllModels } from '../projections/aiModels.js';
 import { dailyUsage } from '../projections/aiUsageDaily.js';
 
-/**
- * `npm run admin -- <command>`: the admins' and analysts' entry point.
- * Exit codes: 0 success, 1 failure, 2 wrong usage.
- */
+// `npm run admin -- <command>`: the admins' and analysts' entry point.
+// Exit codes: 0 success, 1 failure, 2 wrong usage.
+
 /** The server module loads only for commands that write (see infrastructure.ts). */
 const commandDeps = async (infra: Infrastructure) => (await import('../server.js')).commandDeps(infra);
 

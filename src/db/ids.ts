@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 
 export type IdKind = 'user' | 'resume' | 'jobApplication';
 
-const SEQUENCE: Record<IdKind, string> = { user: 'user_ids', resume: 'resume_ids', jobApplication: 'job_application_ids' };
+/** The sequence each kind of id comes from (migrations/20261124_03_id_sequences.ts). */
+export const ID_SEQUENCES: Readonly<Record<IdKind, string>> = { user: 'user_ids', resume: 'resume_ids', jobApplication: 'job_application_ids' };
 
 export interface IdAllocator {
   next(kind: IdKind): Promise<number>;
@@ -26,7 +27,7 @@ export function sequenceIds(db: Knex): IdAllocator {
     inFlight.add(kind);
     for (let batch = take(kind); batch.length > 0; batch = take(kind)) {
       try {
-        const { rows } = await db.raw<{ rows: { id: string }[] }>('SELECT nextval(?)::text AS id FROM generate_series(1, ?)', [SEQUENCE[kind], batch.length]);
+        const { rows } = await db.raw<{ rows: { id: string }[] }>('SELECT nextval(?)::text AS id FROM generate_series(1, ?)', [ID_SEQUENCES[kind], batch.length]);
         batch.forEach((waiter, i) => waiter.resolve(Number(rows[i]!.id)));
       } catch (err) {
         for (const waiter of batch) waiter.reject(err);

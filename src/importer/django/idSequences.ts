@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
+import { ID_SEQUENCES } from '../../db/ids.js';
 import type { DjangoSource } from './sourceDatabase.js';
 import type { DjangoTable } from './sourceRows.js';
 
-/** The write side's id sequences (migrations/20261124_03_id_sequences.ts), by the Django table whose ids they continue. */
+/** The write side's id sequences, by the Django table whose ids they continue. */
 const SEQUENCES: Partial<Record<DjangoTable, string>> = {
-  auth_user: 'user_ids',
-  resume_resume: 'resume_ids',
-  job_tracker_jobapplication: 'job_application_ids',
+  auth_user: ID_SEQUENCES.user,
+  resume_resume: ID_SEQUENCES.resume,
+  job_tracker_jobapplication: ID_SEQUENCES.jobApplication,
 };
 
 /**
