@@ -144,24 +144,17 @@ export class ProjectionRunner {
     const stopReading = () => reading.abort();
     signal.addEventListener('abort', stopReading, { once: true });
     if (signal.aborted) stopReading(); // stopped while the checkpoint was being read
+    const writer = new StatementBatch(connection, (table) => table);
     try {
-      await this.project(connection, persisted, reading.signal);
+      await this.project(writer, connection, persisted, reading.signal);
     } finally {
       stopReading();
       signal.removeEventListener('abort', stopReading);
-    }
-  }
-
-  private async project(connection: pg.Client, from: Position, signal: AbortSignal): Promise<void> {
-    const writer = new StatementBatch(connection, (table) => table);
-    try {
-      await this.projectWith(writer, connection, from, signal);
-    } finally {
       await writer.close();
     }
   }
 
-  private async projectWith(writer: StatementBatch, connection: pg.Client, from: Position, signal: AbortSignal): Promise<void> {
+  private async project(writer: StatementBatch, connection: pg.Client, from: Position, signal: AbortSignal): Promise<void> {
     const { db, store, progress } = this.deps;
     const name = this.projection.name;
     let persisted = from;
