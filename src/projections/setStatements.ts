@@ -37,7 +37,10 @@ function byColumns<T>(items: readonly T[], columnsOf: (item: T) => string[]): { 
 export async function writeClears(ctx: ProjectionContext, table: string, column: string, values: readonly string[]): Promise<void> {
   if (values.length === 0) return;
   const rows = JSON.stringify(values.map((value) => ({ [column]: value })));
-  await ctx.write(`UPDATE ${quote(table)} SET ${quote(column)} = NULL WHERE ${quote(column)} IN (SELECT v.${quote(column)} FROM ${rowsOf(table)})`, [rows]);
+  // `= ANY(ARRAY(…))`, not `IN (SELECT …)`: the planner cannot see how few values a function
+  // returns and hash-joins a sequential scan of the whole table (57 ms against 0.1 ms with the
+  // column's index, measured on 222k applications).
+  await ctx.write(`UPDATE ${quote(table)} SET ${quote(column)} = NULL WHERE ${quote(column)} = ANY(ARRAY(SELECT v.${quote(column)} FROM ${rowsOf(table)}))`, [rows]);
 }
 
 export async function writeDeletes(ctx: ProjectionContext, table: string, keys: readonly Row[]): Promise<void> {
