@@ -18,10 +18,10 @@ interface PendingSet {
 
 /** One table's net change since the last flush. */
 class TableChanges {
-  readonly inserts = new Map<string, PendingRow>();
-  readonly sets = new Map<string, PendingSet>();
-  readonly deletes = new Map<string, Row>();
-  readonly adds = new Map<string, { key: Row; add: Counters }>();
+  readonly inserts = new Map<string | number, PendingRow>();
+  readonly sets = new Map<string | number, PendingSet>();
+  readonly deletes = new Map<string | number, Row>();
+  readonly adds = new Map<string | number, { key: Row; add: Counters }>();
   /** column -> value (as text) -> ordinal of its last clear. */
   readonly clears = new Map<string, Map<string, number>>();
 
@@ -30,8 +30,21 @@ class TableChanges {
   }
 }
 
-const keyOf = (key: Row): string => JSON.stringify(Object.values(key));
-const pick = (row: Row, columns: readonly string[]): Row => Object.fromEntries(columns.map((c) => [c, row[c]]));
+/** A row key as a Map key: a one-column integer key as itself (most keys), others as their values' JSON. */
+function keyOf(key: Row): string | number {
+  let only: unknown;
+  let count = 0;
+  for (const column in key) {
+    only = key[column];
+    if (++count > 1) return JSON.stringify(Object.values(key));
+  }
+  return Number.isSafeInteger(only) ? (only as number) : JSON.stringify([only]);
+}
+
+function keyOfColumns(row: Row, columns: readonly string[]): string | number {
+  if (columns.length === 1 && Number.isSafeInteger(row[columns[0]!])) return row[columns[0]!] as number;
+  return JSON.stringify(columns.map((c) => row[c]));
+}
 
 /**
  * A batch's inserts and patches, merged in log order: a patch of a row inserted in the batch
@@ -47,9 +60,9 @@ export class PendingChanges {
 
   insert({ table, row, conflict }: RowInsert): boolean {
     const changes = this.changesOf(table);
-    const key = keyOf(pick(row, conflict));
+    const key = keyOfColumns(row, conflict);
     if (changes.adds.size > 0 || changes.sets.has(key)) return false; // the row exists: let the conflict decide
-    if (!changes.inserts.has(key)) changes.inserts.set(key, { row: { ...row }, conflict, insertedAt: ++this.ordinal, writtenAt: {} });
+    if (!changes.inserts.has(key)) changes.inserts.set(key, { row, conflict, insertedAt: ++this.ordinal, writtenAt: {} });
     return true;
   }
 

@@ -12,6 +12,22 @@ export interface ProjectionContext {
   tableName(name: string): string;
   /** Runs a write whose result nobody reads (a rebuild may send it later, with others). */
   write(sql: string, bindings: readonly unknown[]): Promise<void>;
+  /**
+   * Called before a statement finds rows by `column` of the physical `table` other than by its
+   * key. A rebuild builds non-unique indexes after its load, except the ones such lookups need.
+   */
+  lookingUpBy?(table: string, column: string): Promise<void>;
+  /** Optional (a rebuild's load): rows for COPY, cheaper to send and to parse than an INSERT's. */
+  copy?(rows: CopyIn): Promise<void>;
+}
+
+/** Rows in COPY's text format for the named columns, and the INSERT … ON CONFLICT DO NOTHING to run instead if a key is taken. */
+export interface CopyIn {
+  /** Quoted identifiers. */
+  table: string;
+  columns: string;
+  lines: string;
+  instead(): { sql: string; bindings: readonly unknown[] };
 }
 
 /**
@@ -27,7 +43,7 @@ export interface Projection<E extends DomainEvent = DomainEvent> {
   readonly handles: readonly E['type'][];
   apply(ctx: ProjectionContext, event: RecordedEvent<E>): Promise<void>;
   /**
-   * Optional: the row an event inserts when that is all it does. Consecutive such events of a
+   * Optional: the row an event inserts when that is all it does (a fresh object: the batch merges later patches into it). Consecutive such events of a
    * batch are written as one multi-row INSERT … ON CONFLICT DO NOTHING instead of one
    * round trip each (see applyBatch.ts); `apply` is used for everything else, in order.
    */

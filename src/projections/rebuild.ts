@@ -7,7 +7,7 @@ import { announceCheckpoint, ensureCheckpoints } from './checkpoints.js';
 import { contextFor, type Projection } from './projection.js';
 import { StatementBatch } from './statementBatch.js';
 import { openLogReader, type LogReader } from './rebuildReader.js';
-import { createShadowTable, dropLeftovers, rebuildTableOf, swapIn, type ShadowTable } from './rebuildTables.js';
+import { createShadowTable, dropLeftovers, finishLoadStatements, indexesNeededFor, rebuildTableOf, swapIn, type ShadowTable } from './rebuildTables.js';
 
 export interface RebuildDeps {
   db: Knex;
@@ -84,7 +84,7 @@ export async function rebuildProjections(deps: RebuildDeps, options: RebuildOpti
       for (const table of p.tables) tables.push(await createShadowTable(db, table));
       shadows.set(p.name, tables);
     }
-    const { position, events } = await load(deps, options);
+    const { position, events } = await load(deps, options, shadows);
     let last = position;
     for (const p of options.projections) {
       const swapped = await swap(deps, p, shadows.get(p.name)!, position, options.batchSize ?? DEFAULT_BATCH_SIZE);
@@ -123,7 +123,7 @@ interface Writer {
  * each model writing through its own connection: models load side by side, and the next
  * batch is read and recorded while PostgreSQL runs the previous one.
  */
-async function load(deps: RebuildDeps, options: RebuildOptions): Promise<{ position: Position; events: number }> {
+async function load(deps: RebuildDeps, options: RebuildOptions, shadows: ReadonlyMap<string, ShadowTable[]>): Promise<{ position: Position; events: number }> {
   const { store, connectionString } = deps;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   let total = canCount(store) ? await store.countAfter(START) : 0;
@@ -135,7 +135,9 @@ async function load(deps: RebuildDeps, options: RebuildOptions): Promise<{ posit
     for (const projection of options.projections) {
       const client = new pg.Client({ connectionString });
       client.on('error', () => undefined);
-      writers.push({ projection, handles: new Set(projection.handles), client, batch: new StatementBatch(client, rebuildTableOf) });
+      const tables = shadows.get(projection.name) ?? [];
+      const lookups = (table: string, column: string) => tables.filter((t) => t.rebuild === table).flatMap((t) => indexesNeededFor(t, column));
+      writers.push({ projection, handles: new Set(projection.handles), client, batch: new StatementBatch(client, rebuildTableOf, { lookupStatements: lookups, copy: true }) });
       await client.connect();
       // Losing the last batches in a crash costs nothing: an interrupted rebuild starts over.
       await client.query('SET synchronous_commit = off');
@@ -165,6 +167,11 @@ async function load(deps: RebuildDeps, options: RebuildOptions): Promise<{ posit
       if (caughtUp) break;
     }
     await Promise.all(writers.map((w) => w.batch.drain()));
+    await Promise.all(writers.map(async (w) => {
+      for (const shadow of shadows.get(w.projection.name) ?? []) {
+        for (const sql of finishLoadStatements(shadow)) await w.client.query(sql);
+      }
+    }));
     return { position, events: done };
   } finally {
     await reader?.close().catch(() => undefined);

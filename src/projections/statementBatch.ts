@@ -1,6 +1,7 @@
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
-import type { ProjectionContext } from './projection.js';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { CopyIn, ProjectionContext } from './projection.js';
 
 /** The compiled form of a knex builder, as its (untyped) runner sees it. */
 interface Compiled {
@@ -50,37 +51,63 @@ export function inlineBindings(sql: string, bindings: readonly unknown[]): strin
  * fast, and a live projector's batch one round trip with its checkpoint). Order holds: a read flushes the recorded writes first and runs on the same
  * connection. The price: a write's result (a row count) is not available to `apply`.
  */
+/** What a batch sends, in order: SQL statements, or rows for COPY. */
+type Step = string | CopyIn;
+
+export interface StatementBatchOptions {
+  /** Statements that must run before rows of a table are looked up by a column (see ProjectionContext). */
+  lookupStatements?(table: string, column: string): readonly string[];
+  /**
+   * Offer `copy` to the read model's writes: rows are streamed with COPY, each COPY its own
+   * transaction. For a rebuild's load; a live batch must stay one transaction.
+   */
+  copy?: boolean;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
 export class StatementBatch {
   readonly context: ProjectionContext;
   private readonly builder: Knex;
-  private statements: string[] = [];
+  private steps: Step[] = [];
   private inFlight: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly client: pg.Client,
     rename: (table: string) => string,
+    { lookupStatements, copy }: StatementBatchOptions = {},
   ) {
     this.builder = knex({ client: 'pg' });
     const hook = this.builder.client as unknown as RunnerHook;
-    hook.runner = (runnable) => ({ run: () => this.run(runnable, hook) });
+    hook.runner = (runnable) => ({ run: () => this.runBuilder(runnable, hook) });
     this.context = {
       trx: this.builder as Knex.Transaction,
       table: (name) => this.builder(rename(name)),
       tableName: rename,
       write: async (sql, bindings) => {
         const native = this.builder.raw(sql, [...bindings] as Knex.RawBinding[]).toSQL().toNative();
-        this.statements.push(inlineBindings(native.sql, native.bindings));
+        this.steps.push(inlineBindings(native.sql, native.bindings));
       },
+      ...(lookupStatements && {
+        lookingUpBy: async (table, column) => {
+          this.steps.push(...lookupStatements(table, column));
+        },
+      }),
+      ...(copy && {
+        copy: async (rows) => {
+          this.steps.push(rows);
+        },
+      }),
     };
   }
 
-  /** Sends the writes recorded so far as one query; the next send waits for this one. */
+  /** Sends the writes recorded so far (statements as one query, COPYs between); the next send waits for this one. */
   async send(): Promise<void> {
     const previous = this.inFlight;
-    if (this.statements.length > 0) {
-      const sql = this.statements.join(';\n');
-      this.statements = [];
-      this.inFlight = previous.then(() => this.client.query(sql));
+    if (this.steps.length > 0) {
+      const steps = this.steps;
+      this.steps = [];
+      this.inFlight = previous.then(() => this.run(steps));
       this.inFlight.catch(() => undefined); // surfaced by the next send or drain
     }
     await previous;
@@ -96,11 +123,43 @@ export class StatementBatch {
     await this.builder.destroy();
   }
 
-  private async run(runnable: Runnable, hook: RunnerHook): Promise<unknown> {
+  private async run(steps: readonly Step[]): Promise<void> {
+    for (let i = 0; i < steps.length; ) {
+      const step = steps[i]!;
+      if (typeof step !== 'string') {
+        await this.copyIn(step);
+        i++;
+        continue;
+      }
+      let end = i;
+      while (typeof steps[end] === 'string') end++;
+      await this.client.query(steps.slice(i, end).join(';\n'));
+      i = end;
+    }
+  }
+
+  /** A COPY that finds a row's key taken left nothing behind: its rows go in as the INSERT that skips taken keys. */
+  private async copyIn(rows: CopyIn): Promise<void> {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const stream = this.client.query(copyFrom(`COPY ${rows.table} (${rows.columns}) FROM STDIN`));
+        stream.on('error', reject);
+        stream.on('finish', resolve);
+        stream.end(rows.lines);
+      });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
+      const { sql, bindings } = rows.instead();
+      const native = this.builder.raw(sql, [...bindings] as Knex.RawBinding[]).toSQL().toNative();
+      await this.client.query(inlineBindings(native.sql, native.bindings));
+    }
+  }
+
+  private async runBuilder(runnable: Runnable, hook: RunnerHook): Promise<unknown> {
     const compiled = runnable.toSQL();
     const { sql, bindings } = compiled.toNative();
     if (WRITES.has(compiled.method) && !compiled.returning) {
-      this.statements.push(inlineBindings(sql, bindings));
+      this.steps.push(inlineBindings(sql, bindings));
       return undefined;
     }
     await this.drain();
