@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type Koa from 'koa';
 import type { Knex } from 'knex';
 import type { Config } from './config.js';
@@ -29,7 +29,8 @@ import { adminAiModelRoutes } from './http/routes/adminAiModels.js';
 import { adminProjectionRoutes } from './http/routes/adminProjections.js';
 import { apiRootRoutes } from './http/routes/apiRoot.js';
 import { docsRoutes } from './http/routes/docs.js';
-import { createCachedLists, type CachedLists } from './cache/cachedList.js';
+import { AI_MODELS_LIST, EXAMPLE_JOB_APPLICATIONS_LIST, createCachedLists, type CachedLists } from './cache/cachedList.js';
+import { cachedListLane } from './http/cachedListLane.js';
 import { invalidateCachedLists } from './projections/cacheInvalidation.js';
 import { findUserById } from './projections/users.js';
 import { allProjections } from './projections/index.js';
@@ -155,6 +156,7 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
   });
   const { throttling: t } = config;
   const throttle = (keyPrefix: string, limit: number, windowS: number) => createThrottle(cache, { keyPrefix, limit, windowS, logger });
+  const recordRequest = requestDurationRecorder(metrics.httpRequestDuration);
   const app = createApp({
     logger,
     readiness: readinessChecks(infrastructure),
@@ -193,7 +195,7 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
       }),
     ],
     bodyLimitBytes: config.bodyLimitBytes,
-    recordRequest: requestDurationRecorder(metrics.httpRequestDuration),
+    recordRequest,
     edge: {
       allowedHosts: config.allowedHosts,
       corsAllowedOrigins: config.corsAllowedOrigins,
@@ -201,8 +203,20 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
     },
   });
   app.proxy = config.trustProxy;
+  const listener = cachedListLane(app, {
+    routes: [
+      { path: '/api/ai/models', key: AI_MODELS_LIST },
+      { path: '/api/example-job-applications', key: EXAMPLE_JOB_APPLICATIONS_LIST },
+    ],
+    lists: infrastructure.lists,
+    logger,
+    recordRequest,
+    allowedHosts: config.allowedHosts,
+    cors: config.corsAllowedOrigins.length > 0,
+    trustProxy: config.trustProxy,
+  });
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
+    const s = createServer(listener).listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
   answerParserRefusals(server);

@@ -16,6 +16,8 @@ export interface CachedRead<T> {
 /** Public lists kept in the cache as JSON; `load` reads the database and must return JSON-shaped data. */
 export interface CachedLists {
   read<T>(key: string, load: () => Promise<T>): Promise<CachedRead<T>>;
+  /** The stored JSON of a list, null when it is not stored; rejects when the cache fails. */
+  peek(key: string): Promise<string | null>;
   /** Drops the keys; a failure is logged, never thrown (the projector must go on). */
   invalidate(keys: readonly string[]): Promise<void>;
 }
@@ -74,6 +76,8 @@ export function createCachedLists(cache: Cache, logger: Logger): CachedLists {
       if (cached !== null) return hit<T>(cached);
       return { status: 'MISS', data: await collapse(key, generation, () => fill(key, generation, load)) };
     },
+
+    peek: (key) => cache.get(key),
 
     async invalidate(keys) {
       try {
@@ -141,7 +145,11 @@ export function answerWithCachedList(ctx: ListResponse, read: CachedRead<unknown
     ctx.body = { cache_status: STATUS_TEXT[read.status], data: read.data };
     return;
   }
-  // The same bytes JSON.stringify would produce from the parsed list, without the round trip.
   ctx.type = 'application/json; charset=utf-8';
-  ctx.body = `{"cache_status":${JSON.stringify(STATUS_TEXT[read.status])},"data":${stored}}`;
+  ctx.body = hitBody(stored);
 }
+
+const HIT_PREFIX = `{"cache_status":${JSON.stringify(STATUS_TEXT.HIT)},"data":`;
+
+/** A HIT's answer from the stored JSON: the bytes JSON.stringify would produce from the parsed list, without the round trip. */
+export const hitBody = (stored: string): string => `${HIT_PREFIX}${stored}}`;

@@ -21,6 +21,12 @@ export function instrumentCachedLists(lists: CachedLists, metrics: Metrics): Cac
       countersOf(key)[read.status].inc();
       return read;
     },
+    // Only a HIT is decided here: a miss or a failure goes on to `read`, which counts it.
+    async peek(key) {
+      const stored = await lists.peek(key);
+      if (stored !== null) countersOf(key).HIT.inc();
+      return stored;
+    },
     invalidate: (keys) => lists.invalidate(keys),
   };
 }

@@ -37,19 +37,27 @@ export function isAllowedHost(domain: string, patterns: readonly string[]): bool
  * its IP, and those answers contain no URL a forged Host could poison.
  */
 export function allowedHosts(patterns: readonly string[], exemptPaths: readonly string[] = []): Middleware {
-  const lowered = patterns.map((p) => p.toLowerCase());
-  if (lowered.includes('*')) return (_ctx, next) => next();
+  const allowed = hostChecker(patterns);
+  if (!allowed) return (_ctx, next) => next();
   const exempt = new Set(exemptPaths);
-  const verdicts = new Map<string, boolean>();
   return (ctx, next) => {
-    const host = ctx.host;
+    if (!allowed(ctx.host) && !exempt.has(ctx.path)) throw new DisallowedHost();
+    return next();
+  };
+}
+
+/** Whether a Host header is served; undefined when every host is (`*`). */
+export function hostChecker(patterns: readonly string[]): ((host: string) => boolean) | undefined {
+  const lowered = patterns.map((p) => p.toLowerCase());
+  if (lowered.includes('*')) return undefined;
+  const verdicts = new Map<string, boolean>();
+  return (host) => {
     let allowed = verdicts.get(host);
     if (allowed === undefined) {
       allowed = isAllowedHost(domainOf(host), lowered);
       // Remember the few hosts a deployment sees; never let foreign ones grow the map.
       if (allowed && verdicts.size < 100) verdicts.set(host, allowed);
     }
-    if (!allowed && !exempt.has(ctx.path)) throw new DisallowedHost();
-    return next();
+    return allowed;
   };
 }

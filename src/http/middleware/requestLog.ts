@@ -6,18 +6,24 @@ export function requestLog(log: Logger): Middleware {
   return async (ctx, next) => {
     const started = performance.now();
     await next();
-    if (ctx.status < 500 && !log.isLevelEnabled('info')) return;
-    const line = {
-      requestId: ctx.state.requestId,
-      method: ctx.method,
-      route: matchedRoute(ctx),
-      status: ctx.status,
-      latencyMs: Math.round((performance.now() - started) * 10) / 10,
-      userId: userIdOf(ctx),
-    };
-    if (ctx.status >= 500) log.error(line, 'request');
-    else log.info(line, 'request');
+    logRequest(log, started, { requestId: ctx.state.requestId, method: ctx.method, route: matchedRoute(ctx), status: ctx.status, userId: userIdOf(ctx) });
   };
+}
+
+export interface RequestLine {
+  requestId: string;
+  method: string;
+  route: string;
+  status: number;
+  userId?: unknown;
+}
+
+/** The request's line (errors always; the others at info), `started` being its performance.now(). */
+export function logRequest(log: Logger, started: number, { requestId, method, route, status, userId }: RequestLine): void {
+  if (status < 500 && !log.isLevelEnabled('info')) return;
+  const line = { requestId, method, route, status, latencyMs: Math.round((performance.now() - started) * 10) / 10, userId };
+  if (status >= 500) log.error(line, 'request');
+  else log.info(line, 'request');
 }
 
 /** The route pattern (`/api/resumes/:id`), not the raw path, so log lines group by endpoint. */

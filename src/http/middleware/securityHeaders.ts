@@ -39,10 +39,13 @@ function helmetHeaders(): [string, string][] {
  */
 const API_HEADERS = new Set(['content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy']);
 
+/** The headers every JSON answer carries, as [name, value] pairs. */
+export const apiSecurityHeaders = (): [string, string][] => helmetHeaders().filter(([name]) => API_HEADERS.has(name.toLowerCase()));
+
 /** `pagePrefixes`: paths that serve HTML (the Swagger UI) and get helmet's whole set. */
 export function securityHeaders({ pagePrefixes = ['/api/docs'] }: { pagePrefixes?: readonly string[] } = {}): Middleware {
   const pageHeaders = helmetHeaders();
-  const apiHeaders = pageHeaders.filter(([name]) => API_HEADERS.has(name.toLowerCase()));
+  const apiHeaders = apiSecurityHeaders();
   const marker = 'X-Content-Type-Options';
   return async (ctx, next) => {
     const headers = pagePrefixes.some((prefix) => ctx.path.startsWith(prefix)) ? pageHeaders : apiHeaders;
