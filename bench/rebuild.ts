@@ -100,8 +100,13 @@ export async function main(): Promise<boolean> {
     await writeEvents(url, EVENTS);
     await client.query('VACUUM ANALYZE events');
     console.log(`generated ${fmt(EVENTS)} events in ${fmt((performance.now() - writeStarted) / 1000, 1)} s`);
+    // Each measurement starts with no dirty pages left by the one before (checkpoints are slow on this disk).
+    const settle = () => client.query('CHECKPOINT').catch(() => undefined);
+    await settle();
     const rebuild = await runRebuild(url);
+    await settle();
     const copy = await copySeconds(client);
+    await settle();
     const insertSelect = await insertSelectSeconds(client);
     const { rows } = await client.query<{ rows: string }>(
       `SELECT (${TABLES.map((t) => `(SELECT count(*) FROM "${t}")`).join(' + ')})::text AS rows`,
