@@ -81,7 +81,7 @@ describe('projections rebuild', function () {
     infra = api.server.infrastructure;
     users = await Promise.all([0, 1, 2].map(() => api.newUser()));
     for (const [n, u] of users.entries()) {
-      const resume = await u.post<{ id: number }>('/api/resumes/', { title: `CV ${n}`, content: `It's me, "${n}" \\ o/` });
+      const resume = await u.post<{ id: number }>('/api/resumes/', { title: `CV ${n}`, content: `It's me, "${n}" \\ o/\n\tindented\r\nlast line` });
       const gone = await u.post<{ id: number }>('/api/resumes/', { title: 'Old CV', content: 'old' });
       for (let i = 0; i < 4; i++) {
         const app = await u.post<{ id: number }>('/api/job-applications/', { job_title: `Job ${i}`, company_name: 'Acme', resume_used: i % 2 ? resume.body.id : gone.body.id, date_applied: '2026-11-20' });
@@ -113,6 +113,9 @@ describe('projections rebuild', function () {
     expect(second).to.deep.equal(first);
     expect(await indexNames(infra.db)).to.deep.equal(names);
     expect(first.job_applications).to.include('café ☕');
+    // Written by COPY in the rebuild: backslash, tab, CR and LF came back as they went in.
+    const contents = (await infra.db('resumes').pluck('content')) as string[];
+    expect(contents).to.include(`It's me, "0" \\ o/\n\tindented\r\nlast line`);
   });
 
   it('swaps while the API serves: no request fails, answers stay the same, no event is lost or applied twice', async () => {
