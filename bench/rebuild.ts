@@ -4,6 +4,7 @@
  * RSS is its own, against the ceiling measured in the same run: a COPY from this client of the
  * same resulting rows into fresh copies of the same tables (indexes included), table after
  * table. One INSERT … SELECT per table (the rows never leave the server) is shown beside it.
+ * Three rounds (`--rounds N`) on the same log; the median-ratio round is judged.
  * Targets: ≥ 25,000 events/s, ≥ 0.3 × the COPY ceiling, peak RSS < 300 MB.
  */
 import { spawn } from 'node:child_process';
@@ -24,6 +25,14 @@ const EVENTS = Number(optionValue('--events') ?? process.env.BENCH_REBUILD_EVENT
 const TARGET_EVENTS_PER_S = 25_000;
 const TARGET_RATIO = 0.3;
 const MAX_RSS_MB = 300;
+const ROUNDS = Number(optionValue('--rounds') ?? process.env.BENCH_ROUNDS ?? 3);
+
+interface Round {
+  rebuild: RebuildSummary;
+  copy: number;
+  insertSelect: number;
+  ratio: number;
+}
 
 interface RebuildSummary {
   events: number;
@@ -102,34 +111,37 @@ export async function main(): Promise<boolean> {
     console.log(`generated ${fmt(EVENTS)} events in ${fmt((performance.now() - writeStarted) / 1000, 1)} s`);
     // Each measurement starts with no dirty pages left by the one before (checkpoints are slow on this disk).
     const settle = () => client.query('CHECKPOINT').catch(() => undefined);
-    await settle();
-    const rebuild = await runRebuild(url);
-    await settle();
-    const copy = await copySeconds(client);
-    await settle();
-    const insertSelect = await insertSelectSeconds(client);
+    const rounds: Round[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      await settle();
+      const rebuild = await runRebuild(url);
+      await settle();
+      const copy = await copySeconds(client);
+      await settle();
+      const insertSelect = await insertSelectSeconds(client);
+      rounds.push({ rebuild, copy, insertSelect, ratio: copy / rebuild.seconds });
+    }
     const { rows } = await client.query<{ rows: string }>(
       `SELECT (${TABLES.map((t) => `(SELECT count(*) FROM "${t}")`).join(' + ')})::text AS rows`,
     );
-    const ratio = copy / rebuild.seconds;
-    const rssMb = rebuild.maxRssKb / 1024;
-    console.log(`\nbench/rebuild — projections rebuild --all vs COPY (and INSERT … SELECT) of the resulting ${fmt(Number(rows[0]!.rows))} rows (machine shared: one run)`);
-    console.log(
-      table([
-        {
-          events: fmt(rebuild.events),
-          'rebuild s': fmt(rebuild.seconds, 1),
-          'events/s': fmt(rebuild.eventsPerSecond),
-          'COPY s': fmt(copy, 1),
-          'COPY events/s': fmt(rebuild.events / copy),
-          ratio: fmt(ratio, 2),
-          'INSERT…SELECT s': fmt(insertSelect, 1),
-          'ratio to it': fmt(insertSelect / rebuild.seconds, 2),
-          'peak RSS MB': fmt(rssMb),
-          targets: `≥ ${fmt(TARGET_EVENTS_PER_S)}/s, ≥ ${TARGET_RATIO} × COPY, < ${MAX_RSS_MB} MB`,
-        },
-      ]),
-    );
+    const row = ({ rebuild, copy, insertSelect, ratio }: Round) => ({
+      events: fmt(rebuild.events),
+      'rebuild s': fmt(rebuild.seconds, 1),
+      'events/s': fmt(rebuild.eventsPerSecond),
+      'COPY s': fmt(copy, 1),
+      'COPY events/s': fmt(rebuild.events / copy),
+      ratio: fmt(ratio, 2),
+      'INSERT…SELECT s': fmt(insertSelect, 1),
+      'ratio to it': fmt(insertSelect / rebuild.seconds, 2),
+      'peak RSS MB': fmt(rebuild.maxRssKb / 1024),
+      targets: `≥ ${fmt(TARGET_EVENTS_PER_S)}/s, ≥ ${TARGET_RATIO} × COPY, < ${MAX_RSS_MB} MB`,
+    });
+    console.log(`\nbench/rebuild — projections rebuild --all vs COPY (and INSERT … SELECT) of the resulting ${fmt(Number(rows[0]!.rows))} rows, ${ROUNDS} rounds on the same log`);
+    console.log(table(rounds.map(row)));
+    // The median-ratio round, as the HTTP benches report: two shared cores make single rounds noisy.
+    const { rebuild, ratio } = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
+    const rssMb = Math.max(...rounds.map((r) => r.rebuild.maxRssKb)) / 1024;
+    console.log(`median round: ${fmt(rebuild.eventsPerSecond)} events/s, ratio ${fmt(ratio, 2)}; peak RSS of all rounds ${fmt(rssMb)} MB`);
     return rebuild.eventsPerSecond >= TARGET_EVENTS_PER_S && ratio >= TARGET_RATIO && rssMb < MAX_RSS_MB;
   } finally {
     await client.end();

@@ -42,7 +42,10 @@ function keyOf(key: Row): string | number {
 }
 
 function keyOfColumns(row: Row, columns: readonly string[]): string | number {
-  if (columns.length === 1 && Number.isSafeInteger(row[columns[0]!])) return row[columns[0]!] as number;
+  if (columns.length === 1) {
+    const only = row[columns[0]!];
+    return Number.isSafeInteger(only) ? (only as number) : JSON.stringify([only]);
+  }
   return JSON.stringify(columns.map((c) => row[c]));
 }
 

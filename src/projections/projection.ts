@@ -31,9 +31,9 @@ export interface CopyIn {
 }
 
 /**
- * One read model: event -> SQL, deterministic. It reads only its event and its
- * transaction (no clock, no cache, no other table's future), so replaying the log
- * always rebuilds identical tables.
+ * One read model: event -> SQL, deterministic. It reads only its event (type, data, position,
+ * stream: a rebuild reads nothing else of it) and its transaction (no clock, no cache, no other
+ * table's future), so replaying the log always rebuilds identical tables.
  */
 export interface Projection<E extends DomainEvent = DomainEvent> {
   readonly name: string;
