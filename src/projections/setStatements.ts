@@ -122,10 +122,13 @@ function copyLines(columns: readonly string[], items: readonly { row: Row }[]): 
   const fields: string[] = [];
   for (const { row } of items) {
     for (let i = 0; i < columns.length; i++) {
-      const value = prepareValue(row[columns[i]!]);
+      const raw = row[columns[i]!];
+      // Numbers and booleans print as pg prints them and need no escaping: the common case, cheaply.
+      const value = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : prepareValue(raw);
       if (value === null || value === undefined) fields.push('\\N');
       else if (typeof value !== 'string') throw new Error(`binary values are not supported (column ${columns[i]})`);
-      else fields.push(COPY_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value);
+      else if (typeof raw === 'number' || typeof raw === 'boolean' || !COPY_SPECIAL.test(value)) fields.push(value);
+      else fields.push(value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!));
       fields.push(i === columns.length - 1 ? '\n' : '\t');
     }
   }
