@@ -31,23 +31,11 @@ class TableChanges {
 }
 
 /** A row key as a Map key: a one-column integer key as itself (most keys), others as their values' JSON. */
-function keyOf(key: Row): string | number {
-  let only: unknown;
-  let count = 0;
-  for (const column in key) {
-    only = key[column];
-    if (++count > 1) return JSON.stringify(Object.values(key));
-  }
-  return Number.isSafeInteger(only) ? (only as number) : JSON.stringify([only]);
-}
+const keyOfValues = (values: readonly unknown[]): string | number =>
+  values.length === 1 && Number.isSafeInteger(values[0]) ? (values[0] as number) : JSON.stringify(values);
 
-function keyOfColumns(row: Row, columns: readonly string[]): string | number {
-  if (columns.length === 1) {
-    const only = row[columns[0]!];
-    return Number.isSafeInteger(only) ? (only as number) : JSON.stringify([only]);
-  }
-  return JSON.stringify(columns.map((c) => row[c]));
-}
+const keyOf = (key: Row): string | number => keyOfValues(Object.values(key));
+const keyOfColumns = (row: Row, columns: readonly string[]): string | number => keyOfValues(columns.map((c) => row[c]));
 
 /**
  * A batch's inserts and patches, merged in log order: a patch of a row inserted in the batch

@@ -43,9 +43,10 @@ export interface Projection<E extends DomainEvent = DomainEvent> {
   readonly handles: readonly E['type'][];
   apply(ctx: ProjectionContext, event: RecordedEvent<E>): Promise<void>;
   /**
-   * Optional: the row an event inserts when that is all it does (a fresh object: the batch merges later patches into it). Consecutive such events of a
-   * batch are written as one multi-row INSERT … ON CONFLICT DO NOTHING instead of one
-   * round trip each (see applyBatch.ts); `apply` is used for everything else, in order.
+   * Optional: the row an event inserts when that is all it does (a fresh object: the batch
+   * merges later patches into it). Consecutive such events of a batch are written as one
+   * multi-row INSERT … ON CONFLICT DO NOTHING instead of one round trip each (see
+   * applyBatch.ts); `apply` is used for everything else, in order.
    */
   insertOf?(event: RecordedEvent<E>): RowInsert | undefined;
   /**

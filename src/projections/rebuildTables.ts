@@ -20,7 +20,7 @@ export interface ShadowTable {
   live: string;
   rebuild: string;
   indexes: ShadowIndex[];
-  /** Not built yet; `indexesNeededFor` and `finishLoad` build them. */
+  /** Not built yet; `indexesNeededFor` and `finishLoadStatements` build them. */
   deferred: DeferredIndex[];
 }
 
@@ -48,7 +48,7 @@ export async function dropLeftovers(db: Knex, tables: readonly string[]): Promis
  * start, the others are deferred and built in one sorted pass at the end, which costs a
  * fraction of maintaining them row by row; pages are left 30 % free so that the many updates
  * of a load stay on their page without new index entries (HOT); autovacuum keeps away from a
- * table nobody reads yet. `finishLoad` puts the table's settings back.
+ * table nobody reads yet. `finishLoadStatements` puts the table's settings back.
  */
 export async function createShadowTable(db: Knex, table: string): Promise<ShadowTable> {
   const rebuild = rebuildTableOf(table);

@@ -45,12 +45,6 @@ export function inlineBindings(sql: string, bindings: readonly unknown[]): strin
   return sql.replace(/\$(\d+)/g, (_, n: string) => literal(bindings[Number(n) - 1]));
 }
 
-/**
- * Runs a read model's unchanged projection code, but instead of one round trip per event its
- * writes are recorded and sent as one multi-statement query per batch (what makes a rebuild
- * fast, and a live projector's batch one round trip with its checkpoint). Order holds: a read flushes the recorded writes first and runs on the same
- * connection. The price: a write's result (a row count) is not available to `apply`.
- */
 /** What a batch sends, in order: SQL statements, or rows for COPY. */
 type Step = string | CopyIn;
 
@@ -66,6 +60,12 @@ export interface StatementBatchOptions {
 
 const UNIQUE_VIOLATION = '23505';
 
+/**
+ * Runs a read model's unchanged projection code, but instead of one round trip per event its
+ * writes are recorded and sent as one multi-statement query per batch (what makes a rebuild
+ * fast, and a live projector's batch one round trip with its checkpoint). Order holds: a read flushes the recorded writes first and runs on the same
+ * connection. The price: a write's result (a row count) is not available to `apply`.
+ */
 export class StatementBatch {
   readonly context: ProjectionContext;
   private readonly builder: Knex;
@@ -85,8 +85,7 @@ export class StatementBatch {
       table: (name) => this.builder(rename(name)),
       tableName: rename,
       write: async (sql, bindings) => {
-        const native = this.builder.raw(sql, [...bindings] as Knex.RawBinding[]).toSQL().toNative();
-        this.steps.push(inlineBindings(native.sql, native.bindings));
+        this.steps.push(this.inlined(sql, bindings));
       },
       ...(lookupStatements && {
         lookingUpBy: async (table, column) => {
@@ -150,9 +149,14 @@ export class StatementBatch {
     } catch (err) {
       if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
       const { sql, bindings } = rows.instead();
-      const native = this.builder.raw(sql, [...bindings] as Knex.RawBinding[]).toSQL().toNative();
-      await this.client.query(inlineBindings(native.sql, native.bindings));
+      await this.client.query(this.inlined(sql, bindings));
     }
+  }
+
+  /** A raw statement with `?` bindings as the one SQL text a batch sends. */
+  private inlined(sql: string, bindings: readonly unknown[]): string {
+    const native = this.builder.raw(sql, [...bindings] as Knex.RawBinding[]).toSQL().toNative();
+    return inlineBindings(native.sql, native.bindings);
   }
 
   private async runBuilder(runnable: Runnable, hook: RunnerHook): Promise<unknown> {
