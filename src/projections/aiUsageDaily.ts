@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { AiQuotaEvent } from '../domain/aiQuota/index.js';
-import { applyBatch } from './applyBatch.js';
-import { anyProjection, type Projection } from './projection.js';
+import type { Projection } from './projection.js';
 
 /** Generations per model per UTC day, across all principals: slots reserved and slots given back. */
 export const aiUsageDailyProjection: Projection<AiQuotaEvent> = {
@@ -12,8 +11,6 @@ export const aiUsageDailyProjection: Projection<AiQuotaEvent> = {
     const { day, model } = event.data;
     return { kind: 'add', table: 'ai_usage_daily', key: { day, model }, add: { [event.type === 'AiQuotaReserved' ? 'reserved' : 'released']: 1 } };
   },
-  // Every event is a patch: one event is a batch of one.
-  apply: (ctx, event) => applyBatch(ctx, anyProjection(aiUsageDailyProjection), [event]),
 };
 
 export interface DailyUsage {

@@ -17,7 +17,8 @@ export async function applyBatch(ctx: ProjectionContext, projection: Projection,
     await pending.flush(ctx);
     if (insert) pending.insert(insert);
     else if (patch) pending.patch(patch);
-    else await projection.apply(ctx, event);
+    else if (projection.apply) await projection.apply(ctx, event);
+    else throw new Error(`read model ${projection.name} has neither an insert, a patch nor an apply for ${event.type}`);
   }
   await pending.flush(ctx);
 }

@@ -30,13 +30,6 @@ export const jobApplicationEventsProjection: Projection<JobApplicationEvent> = {
     row: { position: event.position, application_id: event.data.id, user_id: event.data.userId, type: event.type, at: event.data.at, changes: changesOf(event) },
     conflict: ['application_id', 'position'],
   }),
-  async apply({ table }, event) {
-    const { table: name, row, conflict } = jobApplicationEventsProjection.insertOf!(event)!;
-    await table(name)
-      .insert({ ...row, changes: JSON.stringify(row.changes) })
-      .onConflict([...conflict])
-      .ignore();
-  },
 };
 
 export interface JobApplicationHistoryEntry {

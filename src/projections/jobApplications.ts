@@ -7,8 +7,7 @@ import {
   type JobApplicationFields,
 } from '../domain/jobApplication/index.js';
 import { runList, type ListQuery, type ListSpec, type Page } from '../http/listQuery.js';
-import { applyBatch } from './applyBatch.js';
-import { anyProjection, type Projection } from './projection.js';
+import type { Projection } from './projection.js';
 
 /** Emitted by the resumes aggregate; an application that used the resume keeps no dangling id (Django's SET_NULL). */
 type ResumeDeleted = { type: 'ResumeDeleted'; data: { id: number; userId: number; at: string } };
@@ -52,10 +51,6 @@ export const jobApplicationsProjection: Projection<JobApplicationEvent | ResumeD
       default:
         return assertNever(event);
     }
-  },
-  async apply(ctx, event) {
-    if (event.type === 'JobApplicationStatusChanged') return; // not handled; see patchOf
-    await applyBatch(ctx, anyProjection(jobApplicationsProjection), [event]);
   },
 };
 

@@ -41,7 +41,11 @@ export interface Projection<E extends DomainEvent = DomainEvent> {
   readonly tables: readonly string[];
   /** Event types it reacts to; every other event only moves its checkpoint. */
   readonly handles: readonly E['type'][];
-  apply(ctx: ProjectionContext, event: RecordedEvent<E>): Promise<void>;
+  /**
+   * What an event does that is not an insert or a patch (see below), run in log order after
+   * everything before it is written. Absent when every handled event is an insert or a patch.
+   */
+  apply?(ctx: ProjectionContext, event: RecordedEvent<E>): Promise<void>;
   /**
    * Optional: the row an event inserts when that is all it does (a fresh object: the batch
    * merges later patches into it). Consecutive such events of a batch are written as one

@@ -2,8 +2,7 @@ import type { Knex } from 'knex';
 import { NotFound, assertNever } from '../domain/errors.js';
 import type { ResumeChanges, ResumeEvent } from '../domain/resume/index.js';
 import { runList, type ListQuery, type ListSpec, type Page } from '../http/listQuery.js';
-import { applyBatch } from './applyBatch.js';
-import { anyProjection, type Projection } from './projection.js';
+import type { Projection } from './projection.js';
 
 export const resumesProjection: Projection<ResumeEvent> = {
   name: 'resumes',
@@ -26,8 +25,6 @@ export const resumesProjection: Projection<ResumeEvent> = {
         return assertNever(event);
     }
   },
-  // Every event is an insert or a patch: one event is a batch of one.
-  apply: (ctx, event) => applyBatch(ctx, anyProjection(resumesProjection), [event]),
 };
 
 // Only the keys present: an absent field must not be written as NULL.

@@ -2,8 +2,7 @@ import type { Knex } from 'knex';
 import type { AuthUser } from '../auth/user.js';
 import { assertNever } from '../domain/errors.js';
 import type { UserEvent } from '../domain/user/index.js';
-import { applyBatch } from './applyBatch.js';
-import { anyProjection, type Projection } from './projection.js';
+import type { Projection } from './projection.js';
 
 export const usersProjection: Projection<UserEvent> = {
   name: 'users',
@@ -27,8 +26,6 @@ export const usersProjection: Projection<UserEvent> = {
         return assertNever(event);
     }
   },
-  // Every event is an insert or a patch: one event is a batch of one.
-  apply: (ctx, event) => applyBatch(ctx, anyProjection(usersProjection), [event]),
 };
 
 interface UserRow {
