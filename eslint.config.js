@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'src/cli/**', 'test/**'],
+    files: ['bench/**', 'bin/**', 'src/cli/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
 );

