@@ -107,7 +107,7 @@ export async function startInfrastructure(
     const applied = await migrateToLatest(db).catch((err: unknown) => {
       throw unusableDatabase(err, embedded ? 'the embedded PostgreSQL' : maskUrl(databaseUrl));
     });
-    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    if (applied.length > 0) logger.info(`database migrated: ${applied.length} migration(s) applied`);
     const rawStore = await createEventStore(config.eventStore, databaseUrl, logger);
     opened.push(rawStore);
     const store = metrics ? instrumentEventStore(rawStore, metrics) : rawStore;

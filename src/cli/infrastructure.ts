@@ -10,7 +10,7 @@ import type { Infrastructure } from '../server.js';
  */
 export async function withInfrastructure<T>(run: (infra: Infrastructure) => Promise<T>, options = { runProjectors: false }): Promise<T> {
   const config = loadConfig({ DEBUG: 'True', ...process.env });
-  const logger = createLogger(process.env.LOG_LEVEL === undefined ? 'warn' : config.logLevel, { name: 'resumate-admin', format: config.logFormat, toStderr: true });
+  const logger = createLogger(process.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { name: 'resumate-admin', format: config.logFormat, toStderr: true });
   // Imported here, not on top: commands that never start it (projections rebuild) stay lean.
   const { startInfrastructure } = await import('../server.js');
   // Beside a running `npm start`, its embedded database is shared rather than refused.

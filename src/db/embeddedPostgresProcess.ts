@@ -3,6 +3,7 @@ import path from 'node:path';
 import { StartupFailure } from '../startupFailure.js';
 
 const RECENT_LINES = 20;
+const SMART_SHUTDOWN_MS = 2_000;
 
 /** The uid/gid PostgreSQL runs as when we are root (it refuses to run as root). */
 export interface ServerAccount {
@@ -94,7 +95,15 @@ export function spawnPostgres(
     stop: () =>
       (stopping ??= (async () => {
         process.off('exit', stopOnExit);
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT'); // fast shutdown
+        if (child.exitCode === null && child.signalCode === null) {
+          // "Smart" shutdown waits for the connections our pools are still closing (pg's pool.end()
+          // resolves before its sockets close): a "fast" one would terminate them, and each would
+          // log an error. Another process's connections (an admin command) get a bounded wait.
+          child.kill('SIGTERM');
+          const fast = setTimeout(() => child.kill('SIGINT'), SMART_SHUTDOWN_MS);
+          await exited;
+          clearTimeout(fast);
+        }
         await exited;
       })()),
   };

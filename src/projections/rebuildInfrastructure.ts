@@ -18,7 +18,7 @@ export async function withRebuildDeps<T>(run: (deps: RebuildDeps) => Promise<T>)
   if (config.database.kind !== 'url' || config.eventStore.kind !== 'postgres') {
     return withInfrastructure((infra) => run({ db: infra.db, store: infra.store, connectionString: infra.databaseUrl, lists: infra.lists }));
   }
-  const logger = createLogger(process.env.LOG_LEVEL === undefined ? 'warn' : config.logLevel, { name: 'resumate-admin', format: config.logFormat, toStderr: true });
+  const logger = createLogger(process.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { name: 'resumate-admin', format: config.logFormat, toStderr: true });
   const connectionString = config.database.url;
   const db = createKnex(connectionString);
   try {
