@@ -12,7 +12,7 @@ const silent = pino({ level: 'silent' });
 
 function capturingLogger(): { logger: Logger; lines: () => Array<{ level: number; msg: string }> } {
   const written: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void written.push(line) });
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void written.push(line) });
   return { logger, lines: () => written.map((line) => JSON.parse(line) as { level: number; msg: string }) };
 }
 
