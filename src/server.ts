@@ -77,12 +77,13 @@ const DEFAULT_DRAIN_MS = 7_000;
 /**
  * Database (embedded when none is configured), migrations, event store, cache, read-side runtime.
  * `shareRunningDatabase`: an admin command connects to the embedded database of a running API
- * instead of refusing to start a second one.
+ * instead of refusing to start a second one. `handlesSignals`: the process stops gracefully on
+ * SIGINT/SIGTERM (onShutdownSignal), so the embedded database must not get the terminal's Ctrl-C.
  */
 export async function startInfrastructure(
   config: Config,
   logger: Logger,
-  options: { runProjectors: boolean; metrics?: Metrics; shareRunningDatabase?: boolean },
+  options: { runProjectors: boolean; metrics?: Metrics; shareRunningDatabase?: boolean; handlesSignals?: boolean },
 ): Promise<Infrastructure> {
   const { metrics } = options;
   const embedded =
@@ -93,6 +94,7 @@ export async function startInfrastructure(
           port: config.embeddedPgPort,
           logger,
           whenRunning: options.shareRunningDatabase ? 'share' : 'refuse',
+          handlesSignals: options.handlesSignals ?? false,
         })
       : undefined;
   const databaseUrl = embedded?.url ?? (config.database.kind === 'url' ? config.database.url : '');
@@ -184,7 +186,7 @@ export function commandDeps(infra: Infrastructure, clock: Clock = systemClock): 
 /** `clock` is for tests that cross a UTC day; everything else runs on the system clock. */
 export async function startServer(config: Config, logger: Logger, { clock = systemClock }: { clock?: Clock } = {}): Promise<RunningServer> {
   const metrics = createMetrics();
-  const infrastructure = await startInfrastructure(config, logger, { runProjectors: config.runProjections, metrics });
+  const infrastructure = await startInfrastructure(config, logger, { runProjectors: config.runProjections, metrics, handlesSignals: true });
   try {
     return await serve(config, logger, clock, metrics, infrastructure);
   } catch (err) {

@@ -36,6 +36,8 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   logger: Logger;
   whenRunning?: 'share' | 'refuse';
+  /** The caller stops on SIGINT/SIGTERM by itself, closing its connections before the database. */
+  handlesSignals?: boolean;
 }): Promise<EmbeddedDatabase> {
   const { port, logger } = options;
   const linkedDir = path.resolve(options.dataDir, 'postgres');
@@ -67,7 +69,8 @@ export async function startEmbeddedPostgres(options: {
     await initialise(binaries, databaseDir, root?.account, onOutput).catch(fail('initialise its data directory', `remove ${linkedDir} and start again, or set DATABASE_URL`));
   }
   const args = ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
-  const server = await spawnPostgres(binaries, args, root?.account, onOutput).catch((cause: unknown) => {
+  const spawnOptions = { account: root?.account, ownProcessGroup: options.handlesSignals ?? false, onOutput };
+  const server = await spawnPostgres(binaries, args, spawnOptions).catch((cause: unknown) => {
     const taken = cause instanceof Error && /could not bind|already in use/i.test(cause.message);
     if (taken) throw new StartupFailure(`Embedded PostgreSQL could not start: port ${port} is taken: set EMBEDDED_PG_PORT to a free port`, { cause });
     return fail('start', 'see the output above with LOG_LEVEL=debug, or set DATABASE_URL')(cause);

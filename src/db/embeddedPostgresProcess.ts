@@ -69,19 +69,20 @@ export interface PostgresServer {
 }
 
 /**
- * Starts postgres and resolves once it accepts connections. It runs in its own process group, so a
- * Ctrl-C in the terminal reaches only us: we close our connections first, then stop it.
+ * Starts postgres and resolves once it accepts connections. With `ownProcessGroup` (for a process that
+ * stops gracefully on SIGINT), a Ctrl-C in the terminal reaches only us: we close our connections
+ * first, then stop it. Without it, a Ctrl-C stops both at once, so neither outlives the other.
  */
 export function spawnPostgres(
   binaries: PostgresBinaries,
   args: readonly string[],
-  account: ServerAccount | undefined,
-  onOutput: (text: string) => void,
+  options: { account: ServerAccount | undefined; ownProcessGroup: boolean; onOutput: (text: string) => void },
 ): Promise<PostgresServer> {
+  const { account, onOutput } = options;
   const recent = new RecentOutput();
   const child = spawn(binaries.postgres, args, {
     ...account,
-    detached: true,
+    detached: options.ownProcessGroup,
     env: { ...process.env, ...LOCALE_ENV },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

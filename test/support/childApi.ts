@@ -82,10 +82,12 @@ export function childEnv(databaseUrl: string, env: Record<string, string> = {}):
   };
 }
 
-function spawnTsx(entry: string, env: Record<string, string>): ChildProcess {
+/** `ownProcessGroup`: the child leads a process group, so a test can signal the group as a terminal's Ctrl-C does. */
+function spawnTsx(entry: string, env: Record<string, string>, ownProcessGroup = false): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownProcessGroup,
   });
 }
 
@@ -93,10 +95,10 @@ function spawnTsx(entry: string, env: Record<string, string>): ChildProcess {
  * The real API (`src/main.ts`) in its own process, so a test can SIGKILL it; resolves once
  * GET /healthz answers. Pass the same `env` (and so the same PORT) to start it again.
  */
-export async function startChildApi(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ChildApi> {
+export async function startChildApi(env: Record<string, string>, readyTimeoutMs = 60_000, { ownProcessGroup = false } = {}): Promise<ChildApi> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const fullEnv = { ...env, PORT: String(port) };
-  const handle = new ChildProcessHandle(spawnTsx('src/main.ts', fullEnv));
+  const handle = new ChildProcessHandle(spawnTsx('src/main.ts', fullEnv, ownProcessGroup));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
