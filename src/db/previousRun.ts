@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { StartupFailure } from '../startupFailure.js';
 
 const SHUTDOWN_WAIT_MS = 30_000;
 
@@ -44,7 +45,7 @@ export async function inspectPreviousRun(databaseDir: string, logger: Logger): P
   const deadline = Date.now() + SHUTDOWN_WAIT_MS;
   while (isAlive(pid) && (await exists(pidFile))) {
     if (Date.now() > deadline) {
-      throw new Error(`Embedded PostgreSQL left by a previous run (pid ${pid}) did not stop within ${SHUTDOWN_WAIT_MS} ms`);
+      throw new StartupFailure(`Embedded PostgreSQL left by a previous run (pid ${pid}) did not stop within ${SHUTDOWN_WAIT_MS} ms: stop it (kill ${pid}) and start again`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
