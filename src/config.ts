@@ -1,4 +1,5 @@
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import type { LevelWithSilent } from 'pino';
 
@@ -27,7 +28,8 @@ export interface Config {
   projectionWaitTimeoutMs: number;
   accessTokenLifetimeS: number;
   refreshTokenLifetimeS: number;
-  trustProxy: boolean;
+  /** Which peers' X-Forwarded-* headers are believed (src/http/proxyTrust.ts); `{ hops: 0 }` is none. */
+  trustProxy: TrustProxy;
   bodyLimitBytes: number;
   /** A request still running after this long is answered 503 (AI generation gets its own, longer bound). */
   requestTimeoutMs: number;
@@ -42,6 +44,9 @@ export interface Config {
     registrationWindowS: number;
   };
 }
+
+/** TRUST_PROXY: the number of proxies in front (each appends to X-Forwarded-For), or their addresses and CIDRs. */
+export type TrustProxy = { hops: number } | { addresses: string[] };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -85,6 +90,35 @@ const bool = (fallback: boolean) =>
       error: (iss) => `must be True or False (also true/false, 1/0, yes/no) ${got(iss.input)}`,
     })
     .default(fallback);
+
+/**
+ * False (0), a hop count, True (one hop: legacy, never Express's "trust everyone"), or a comma
+ * list of proxy-addr addresses, CIDRs and names (loopback, linklocal, uniquelocal).
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((s, ctx): TrustProxy => {
+    const lower = s.toLowerCase();
+    if (['false', 'no'].includes(lower)) return { hops: 0 };
+    if (['true', 'yes'].includes(lower)) return { hops: 1 };
+    if (/^\d{1,2}$/.test(s)) return { hops: Number(s) };
+    const addresses = s.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    if (addresses.length > 0 && !/^\d+$/.test(s) && compiles(addresses)) return { addresses };
+    const expected = 'must be False, True (one proxy), a number of proxies (0-99), or their addresses/CIDRs like 10.0.0.0/8,loopback';
+    ctx.issues.push({ code: 'custom', input: s, message: `${expected} ${got(s)}` });
+    return z.NEVER;
+  })
+  .default({ hops: 0 });
+
+const compiles = (addresses: string[]): boolean => {
+  try {
+    proxyaddr.compile(addresses);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const httpUrl = () => z.url({ protocol: /^https?$/, error: (iss) => `must be an http(s) URL ${got(iss.input)}` });
 
@@ -165,7 +199,7 @@ const envSchema = z.object({
   PROJECTION_WAIT_TIMEOUT_MS: positive(5000),
   ACCESS_TOKEN_LIFETIME_S: positive(300),
   REFRESH_TOKEN_LIFETIME_S: positive(86_400),
-  TRUST_PROXY: bool(false),
+  TRUST_PROXY: trustProxy,
   BODY_LIMIT_BYTES: positive(1_048_576),
   REQUEST_TIMEOUT_MS: positive(30_000),
   BCRYPT_IMPLEMENTATION: z

@@ -31,6 +31,7 @@ import { apiRootRoutes } from './http/routes/apiRoot.js';
 import { docsRoutes } from './http/routes/docs.js';
 import { AI_MODELS_LIST, EXAMPLE_JOB_APPLICATIONS_LIST, createCachedLists, type CachedLists } from './cache/cachedList.js';
 import { cachedListLane } from './http/cachedListLane.js';
+import { applyProxyTrust, proxyTrust } from './http/proxyTrust.js';
 import { invalidateCachedLists } from './projections/cacheInvalidation.js';
 import { findUserById } from './projections/users.js';
 import { allProjections } from './projections/index.js';
@@ -202,7 +203,8 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
       requestTimeout: { timeoutMs: config.requestTimeoutMs, slowPaths: new Map([['/api/ai/generate', aiGenerationBoundMs(config)]]) },
     },
   });
-  app.proxy = config.trustProxy;
+  const proxy = proxyTrust(config.trustProxy);
+  applyProxyTrust(app, proxy);
   const listener = cachedListLane(app, {
     routes: [
       { path: '/api/ai/models', key: AI_MODELS_LIST },
@@ -213,7 +215,7 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
     recordRequest,
     allowedHosts: config.allowedHosts,
     cors: config.corsAllowedOrigins.length > 0,
-    trustProxy: config.trustProxy,
+    proxy,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = createServer(listener).listen(config.port, config.host, () => resolve(s));

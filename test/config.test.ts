@@ -50,7 +50,7 @@ describe('loadConfig', () => {
         projectionWaitTimeoutMs: 5000,
         accessTokenLifetimeS: 300,
         refreshTokenLifetimeS: 86_400,
-        trustProxy: false,
+        trustProxy: { hops: 0 },
         bodyLimitBytes: 1_048_576,
       });
     });
@@ -73,10 +73,18 @@ describe('loadConfig', () => {
     for (const [raw, value] of [['True', true], ['False', false], ['true', true], ['false', false], ['1', true], ['0', false], ['yes', true], ['no', false]] as const) {
       expect(loadConfig({ ...prod, DEBUG: raw, TRUST_PROXY: raw, RUN_PROJECTIONS: raw }), raw).to.deep.include({
         debug: value,
-        trustProxy: value,
+        // True is one proxy in front, never "every peer": the client is the last address it appended.
+        trustProxy: { hops: value ? 1 : 0 },
         runProjections: value,
       });
     }
+  });
+
+  it('reads TRUST_PROXY as a hop count or as the proxies’ addresses and CIDRs', () => {
+    expect(loadConfig({ ...prod, TRUST_PROXY: '2' }).trustProxy).to.deep.equal({ hops: 2 });
+    expect(loadConfig({ ...prod, TRUST_PROXY: 'loopback, 10.0.0.0/8,2001:db8::/32' }).trustProxy).to.deep.equal({
+      addresses: ['loopback', '10.0.0.0/8', '2001:db8::/32'],
+    });
   });
 
   it('reads every other setting', () => {
@@ -226,7 +234,9 @@ describe('loadConfig', () => {
       ['a zero REQUEST_TIMEOUT_MS', { ...dev, REQUEST_TIMEOUT_MS: '0' }, 'REQUEST_TIMEOUT_MS must be a positive integer (got "0")'],
       ['an unknown LOG_LEVEL', { ...dev, LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
       ['a bad RUN_PROJECTIONS', { ...dev, RUN_PROJECTIONS: 'sometimes' }, 'RUN_PROJECTIONS must be True or False'],
-      ['a bad TRUST_PROXY', { ...dev, TRUST_PROXY: 'on' }, 'TRUST_PROXY must be True or False'],
+      ['a bad TRUST_PROXY', { ...dev, TRUST_PROXY: 'on' }, 'TRUST_PROXY must be False, True (one proxy), a number of proxies (0-99), or their addresses/CIDRs like 10.0.0.0/8,loopback (got "on")'],
+      ['a bad CIDR in TRUST_PROXY', { ...dev, TRUST_PROXY: '10.0.0.0/8,10.0.0.0/33' }, 'TRUST_PROXY must be False'],
+      ['too many TRUST_PROXY hops', { ...dev, TRUST_PROXY: '100' }, 'TRUST_PROXY must be False'],
       ['a URL in ALLOWED_HOSTS', { ...dev, ALLOWED_HOSTS: 'ok.com,https://bad.com' }, 'ALLOWED_HOSTS entries must be host names like example.com, .example.com or * (got "https://bad.com")'],
       ['a path in CORS_ALLOWED_ORIGINS', { ...dev, CORS_ALLOWED_ORIGINS: 'https://app.com/login' }, 'CORS_ALLOWED_ORIGINS entries must be origins like https://app.example.com (got "https://app.com/login")'],
       ['a non-URL in CORS_ALLOWED_ORIGINS', { ...dev, CORS_ALLOWED_ORIGINS: 'app.com' }, 'CORS_ALLOWED_ORIGINS entries must be origins like https://app.example.com (got "app.com")'],
