@@ -9,6 +9,7 @@ import type { Projection } from '../../src/projections/projection.js';
 import { ProjectionTimeout } from '../../src/projections/progress.js';
 import { ProjectionRuntime } from '../../src/projections/runtime.js';
 import { testDatabaseUrl } from '../support/db.js';
+import { until } from '../support/until.js';
 
 const logger = pino({ level: process.env.TEST_LOG ?? 'silent' });
 const counted = (i: number): NewEvent => ({ type: 'Counted', data: { i }, metadata: { at: '2026-11-24T00:00:00Z' } });
@@ -110,7 +111,7 @@ describe('projection runtime', function () {
     const first = runtime([counterProjection(interrupted, category)], { maxBatchSize: 7 });
     await first.start();
     const applied = async () => Number((await db(interrupted).sum<{ total: string | null }[]>('n as total'))[0]?.total ?? 0);
-    while ((await applied()) < 50) await new Promise((r) => setTimeout(r, 5));
+    await until(async () => (await applied()) >= 50, 'the first runtime to apply 50 events');
     await first.stop();
     const partial = await applied();
     expect(partial).to.be.within(50, 299);
@@ -152,7 +153,7 @@ describe('projection runtime', function () {
     const b = runtime([counterProjection(name, category)]);
     const apiOnly = runtime([counterProjection(name, category)], { runProjectors: false });
     await Promise.all([a.start(), b.start(), apiOnly.start()]);
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => a.leaderOf(name) || b.leaderOf(name), 'a leader');
     expect([a.leaderOf(name), b.leaderOf(name)].filter(Boolean)).to.have.length(1);
 
     const first = await store.append(`${category}-1`, [counted(1)], { expectedRevision: 'no_stream' });
@@ -163,6 +164,7 @@ describe('projection runtime', function () {
     const second = await store.append(`${category}-1`, [counted(2)], { expectedRevision: 0n });
     await apiOnly.waitFor([name], second.position, 5000);
     expect(standby.leaderOf(name)).to.equal(true);
+    expect(leader.leaderOf(name)).to.equal(false);
     expect(await rows(name)).to.deep.equal([{ stream_id: `${category}-1`, n: 2, total: 3 }]);
   });
 });
