@@ -153,18 +153,35 @@ export class ProjectionRunner {
   }
 
   private async project(writer: BatchWriter, connection: pg.Client, from: Position, signal: AbortSignal): Promise<void> {
-    const { db, store, progress } = this.deps;
-    const name = this.projection.name;
-    let persisted = from;
-    let reached = from;
-    let persistedAt = Date.now();
-    const subscription = store.subscribe({ fromPosition: persisted, signal, maxBatchSize: this.deps.maxBatchSize, wakeOn: this.projection.handles });
+    const { store } = this.deps;
+    const subscription = store.subscribe({ fromPosition: from, signal, maxBatchSize: this.deps.maxBatchSize, wakeOn: this.projection.handles });
     const batches = subscription[Symbol.asyncIterator]();
     const readAhead = () => {
       const next = batches.next();
       next.catch(() => undefined); // surfaced by the await below, or moot once we stop
       return next;
     };
+    try {
+      await this.applyBatches(batches, readAhead, writer, connection, from);
+    } finally {
+      // Ends the subscription whatever stopped us (a failed batch included), once the read
+      // ahead settles: the caller's abort ends that read. Not awaited: a read may still wait for it.
+      void batches.return?.(undefined)?.catch(() => undefined);
+    }
+  }
+
+  private async applyBatches(
+    batches: AsyncIterator<RecordedEvent[]>,
+    readAhead: () => Promise<IteratorResult<RecordedEvent[]>>,
+    writer: BatchWriter,
+    connection: pg.Client,
+    from: Position,
+  ): Promise<void> {
+    const { db, store, progress } = this.deps;
+    const name = this.projection.name;
+    let persisted = from;
+    let reached = from;
+    let persistedAt = Date.now();
     // The next batch is read while this one is written: reading and writing overlap.
     for (let next = readAhead(); ; ) {
       const result = await next;

@@ -34,8 +34,9 @@ const CSV_OPTIONS = {
 /**
  * The one writer of read models, for the live projector and the rebuild alike: a batch's
  * changes become statements (see applyBatch), recorded here and sent on one connection, in
- * order. Consecutive statements are handed to the driver together: on a pipelined connection
- * (the live projector's) a batch with its BEGIN, checkpoint move and COMMIT is one round trip.
+ * order. On a pipelined connection (the live projector's) consecutive statements go out
+ * together: a batch with its BEGIN, checkpoint move and COMMIT is one round trip. A rebuild's
+ * connections carry COPY, which a pipeline cannot: there they go one after another.
  */
 export class BatchWriter {
   private readonly target: FlushTarget;
@@ -86,10 +87,19 @@ export class BatchWriter {
       }
       const statements: Statement[] = [];
       for (; i < steps.length && !isCopy(steps[i]!); i++) statements.push(steps[i] as Statement);
-      const results = await Promise.allSettled(statements.map((s) => this.client.query(s.text, [...s.values])));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      await this.runStatements(statements);
     }
+  }
+
+  /** All at once on a pipelined connection (one round trip); one after another on any other. */
+  private async runStatements(statements: readonly Statement[]): Promise<void> {
+    if (!this.client.pipeline) {
+      for (const s of statements) await this.client.query(s.text, [...s.values]);
+      return;
+    }
+    const results = await Promise.allSettled(statements.map((s) => this.client.query(s.text, [...s.values])));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** A COPY that finds a row's key taken left nothing behind: its rows go in as the INSERT that skips taken keys. */
