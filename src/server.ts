@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type Koa from 'koa';
 import type { Knex } from 'knex';
 import type { Config } from './config.js';
@@ -31,6 +31,7 @@ import { apiRootRoutes } from './http/routes/apiRoot.js';
 import { docsRoutes } from './http/routes/docs.js';
 import { AI_MODELS_LIST, EXAMPLE_JOB_APPLICATIONS_LIST, createCachedLists, type CachedLists } from './cache/cachedList.js';
 import { cachedListLane } from './http/cachedListLane.js';
+import { applyProxyTrust, proxyTrust } from './http/proxyTrust.js';
 import { invalidateCachedLists } from './projections/cacheInvalidation.js';
 import { findUserById } from './projections/users.js';
 import { allProjections } from './projections/index.js';
@@ -45,6 +46,7 @@ import { processMetricsRegistry } from './metrics/processMetrics.js';
 import { scraper } from './metrics/scrape.js';
 import type { AiCallObserver } from './ai/providers.js';
 import { metricsRoutes } from './http/routes/metrics.js';
+import { createMetricsApp } from './http/metricsApp.js';
 import { applyServerTimeouts, closeGracefully } from './http/gracefulServer.js';
 import { maskUrl } from './config.js';
 import { isConnectionFailure } from './db/connectionFailure.js';
@@ -64,6 +66,8 @@ export interface Infrastructure {
 
 export interface RunningServer {
   url: string;
+  /** Where METRICS_PORT serves /metrics, when it is set. */
+  metricsUrl?: string;
   /** The Koa app, for tests that read its route table. */
   app: Koa;
   infrastructure: Infrastructure;
@@ -210,6 +214,21 @@ async function serve(config: Config, logger: Logger, clock: Clock, metrics: Metr
   const { throttling: t } = config;
   const throttle = (keyPrefix: string, limit: number, windowS: number) => createThrottle(cache, { keyPrefix, limit, windowS, logger });
   const recordRequest = requestDurationRecorder(metrics.httpRequestDuration);
+  const metricsRouter = metricsRoutes({
+    contentType: metrics.registry.contentType,
+    token: config.metrics.token,
+    scrape: scraper([metrics.registry, processMetricsRegistry()], () =>
+      recordProjectionLag(
+        metrics,
+        () => projectionStatus(db, infrastructure.store, infrastructure.projections.projections),
+        (name) => infrastructure.projections.progress.checkpointOf(name),
+        logger,
+      ),
+    ),
+  });
+  if (!config.debug && !config.metrics.token && !config.metrics.listen) {
+    logger.warn('GET /metrics is public on the API port: set METRICS_TOKEN or METRICS_PORT (README, "Operations endpoints")');
+  }
   const app = createApp({
     logger,
     readiness: readinessChecks(infrastructure),
@@ -235,17 +254,7 @@ async function serve(config: Config, logger: Logger, clock: Clock, metrics: Metr
       adminProjectionRoutes({ db, store: infrastructure.store, projections: infrastructure.projections.projections }),
       apiRootRoutes(),
       docsRoutes(),
-      metricsRoutes({
-        contentType: metrics.registry.contentType,
-        scrape: scraper([metrics.registry, processMetricsRegistry()], () =>
-          recordProjectionLag(
-            metrics,
-            () => projectionStatus(db, infrastructure.store, infrastructure.projections.projections),
-            (name) => infrastructure.projections.progress.checkpointOf(name),
-            logger,
-          ),
-        ),
-      }),
+      ...(config.metrics.listen ? [] : [metricsRouter]),
     ],
     bodyLimitBytes: config.bodyLimitBytes,
     recordRequest,
@@ -255,7 +264,8 @@ async function serve(config: Config, logger: Logger, clock: Clock, metrics: Metr
       requestTimeout: { timeoutMs: config.requestTimeoutMs, slowPaths: new Map([['/api/ai/generate', aiGenerationBoundMs(config)]]) },
     },
   });
-  app.proxy = config.trustProxy;
+  const proxy = proxyTrust(config.trustProxy);
+  applyProxyTrust(app, proxy);
   const listener = cachedListLane(app, {
     routes: [
       { path: '/api/ai/models', key: AI_MODELS_LIST },
@@ -266,36 +276,68 @@ async function serve(config: Config, logger: Logger, clock: Clock, metrics: Metr
     recordRequest,
     allowedHosts: config.allowedHosts,
     cors: config.corsAllowedOrigins.length > 0,
-    trustProxy: config.trustProxy,
+    proxy,
   });
-  const server = await listen(createServer(listener), config.port, config.host);
-  answerParserRefusals(server);
-  applyServerTimeouts(server, config.requestTimeoutMs);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const server = await listen(listener, config.port, config.host, config.requestTimeoutMs);
+  const url = urlOf(server, config.host);
   logger.info(infrastructure.summary, `ResuMate API listening on ${url}`);
+  const { listen: metricsAt } = config.metrics;
+  const metricsSettings = { port: 'METRICS_PORT', host: 'METRICS_HOST' };
+  const metricsServer =
+    metricsAt &&
+    (await listen(createMetricsApp(metricsRouter, logger).callback(), metricsAt.port, metricsAt.host, config.requestTimeoutMs, metricsSettings).catch((err: unknown) => {
+      server.close();
+      throw err;
+    }));
+  if (metricsServer) logger.info({ url: `${urlOf(metricsServer, metricsAt.host)}/metrics` }, 'metrics listening');
   return {
     url,
+    metricsUrl: metricsServer ? urlOf(metricsServer, metricsAt.host) : undefined,
     app,
     infrastructure,
     async stop({ drainMs = DEFAULT_DRAIN_MS } = {}) {
-      await closeGracefully(server, drainMs);
+      await Promise.all([closeGracefully(server, drainMs), metricsServer && closeGracefully(metricsServer, drainMs)]);
       await infrastructure.close();
     },
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    server.listen(port, host, () => resolve(server));
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new StartupFailure(`Port ${port} on ${host} is already in use (another ResuMate?): stop what listens there, or set PORT`, { cause: err }));
-      else if (err.code === 'EACCES') reject(new StartupFailure(`Port ${port} on ${host} needs privileges this process lacks: set PORT above 1023`, { cause: err }));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new StartupFailure(`HOST ${host} is not an address of this machine: set HOST (e.g. 127.0.0.1 or 0.0.0.0)`, { cause: err }));
-      else reject(err);
-    });
+/** `settings` name the variables that choose the port and host, for the one-line failure. */
+async function listen(
+  listener: RequestListener,
+  port: number,
+  host: string,
+  requestTimeoutMs: number,
+  settings: { port: string; host: string } = { port: 'PORT', host: 'HOST' },
+): Promise<Server> {
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = createServer(listener).listen(port, host, () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) => reject(listenFailure(err, port, host, settings)));
   });
+  answerParserRefusals(server);
+  applyServerTimeouts(server, requestTimeoutMs);
+  return server;
+}
+
+function listenFailure(err: NodeJS.ErrnoException, port: number, host: string, settings: { port: string; host: string }): Error {
+  const failure = (message: string) => new StartupFailure(message, { cause: err });
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return failure(`Port ${port} on ${host} is already in use (another ResuMate?): stop what listens there, or set ${settings.port}`);
+    case 'EACCES':
+      return failure(`Port ${port} on ${host} needs privileges this process lacks: set ${settings.port} above 1023`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return failure(`${settings.host} ${host} is not an address of this machine: set ${settings.host} (e.g. 127.0.0.1 or 0.0.0.0)`);
+    default:
+      return err;
+  }
+}
+
+function urlOf(server: Server, host: string): string {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 }
 
 /**
