@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -77,6 +78,29 @@ describe('the API on the embedded PostgreSQL', function () {
     process.kill(-api.pid, 'SIGINT');
     expect(await api.exited, api.recentOutput()).to.equal(0);
     expect(warningsIn(api.recentOutput())).to.deep.equal([]);
+  });
+
+  it('stops cleanly on a Ctrl-C during its first start, leaving no PostgreSQL behind', async () => {
+    const dataDir = path.join(privateDir, 'interrupted');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, ...env, DATA_DIR: dataDir, PORT: String(await freePort()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        if (output.includes('Creating the embedded PostgreSQL data directory')) resolve();
+      }),
+    );
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exited, output).to.equal(0);
+    expect(warningsIn(output)).to.deep.equal([]);
+    const pidFile = path.join(await fs.realpath(path.join(dataDir, 'postgres')), 'postmaster.pid');
+    expect(await fs.access(pidFile).then(() => 'postmaster.pid left', () => 'stopped')).to.equal('stopped');
+    if ((await fs.lstat(path.join(dataDir, 'postgres'))).isSymbolicLink()) await fs.rm(path.dirname(await fs.readlink(path.join(dataDir, 'postgres'))), { recursive: true });
   });
 
   it('names EMBEDDED_PG_PORT in one line when its port is taken, exit code 1', async () => {
