@@ -23,7 +23,7 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-const urlFor = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+const urlFor = (port: number, database = DATABASE) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
 /**
  * The zero-setup database: a PostgreSQL shipped in node_modules, its data kept under `<dataDir>/postgres`
@@ -101,7 +101,7 @@ async function initialise(binaries: PostgresBinaries, databaseDir: string, accou
 }
 
 async function createDatabaseIfMissing(port: number): Promise<void> {
-  const client = new pg.Client({ connectionString: urlFor(port).replace(/\/resumate$/, '/postgres') });
+  const client = new pg.Client({ connectionString: urlFor(port, 'postgres') });
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);
