@@ -23,6 +23,8 @@ export interface Config {
   host: string;
   logLevel: LevelWithSilent;
   runProjections: boolean;
+  /** Creates the public example applications at start-up when they are missing, as the original does. */
+  seedExamples: boolean;
   dataDir: string;
   embeddedPgPort: number;
   projectionWaitTimeoutMs: number;
@@ -188,7 +190,7 @@ const envSchema = z.object({
     false, // a cluster lists several host:port pairs, which no URL parser accepts
   ).optional(),
   PORT: port(8000),
-  HOST: z.string().trim().default('0.0.0.0'),
+  HOST: optional,
   LOG_LEVEL: z
     .string()
     .trim()
@@ -196,6 +198,7 @@ const envSchema = z.object({
     .pipe(z.enum(LOG_LEVELS, { error: (iss) => `must be one of ${LOG_LEVELS.join(', ')} ${got(iss.input)}` }))
     .default('info'),
   RUN_PROJECTIONS: bool(true),
+  SEED_EXAMPLES: bool(true),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: port(54329),
   PROJECTION_WAIT_TIMEOUT_MS: positive(5000),
@@ -255,9 +258,10 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
       ? { kind: 'eventstoredb', connectionString: asEsdbScheme(e.EVENTSTORE_CONNECTION_STRING) }
       : { kind: 'postgres' },
     port: e.PORT,
-    host: e.HOST,
+    host: listenHost(e),
     logLevel: e.LOG_LEVEL,
     runProjections: e.RUN_PROJECTIONS,
+    seedExamples: e.SEED_EXAMPLES,
     dataDir: path.resolve(e.DATA_DIR),
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     projectionWaitTimeoutMs: e.PROJECTION_WAIT_TIMEOUT_MS,
@@ -294,6 +298,9 @@ function databaseFrom(e: Env, present: Record<string, unknown>): Config['databas
   return { kind: 'url', url: `postgres://${credentials}${host}/${encodeURIComponent(e.DB_NAME)}` };
 }
 
+/** In development (the development secret) only this machine can reach the server, unless HOST says otherwise. */
+const listenHost = (e: Env): string => e.HOST?.trim() ?? (e.DEBUG ? '127.0.0.1' : '0.0.0.0');
+
 function redisFrom(e: Env, present: Record<string, unknown>): Config['redis'] {
   if (e.REDIS_URL) return { kind: 'url', url: e.REDIS_URL };
   if (!e.REDIS_HOST) {
@@ -311,7 +318,7 @@ function metricsFrom(e: Env): Config['metrics'] {
     return { token: e.METRICS_TOKEN };
   }
   if (e.METRICS_PORT === e.PORT) throw new ConfigError('METRICS_PORT', `must differ from PORT ${got(e.METRICS_PORT)}`);
-  return { token: e.METRICS_TOKEN, listen: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.HOST } };
+  return { token: e.METRICS_TOKEN, listen: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? listenHost(e) } };
 }
 
 const ADMIN_FIELDS = ['USERNAME', 'EMAIL', 'PASSWORD'] as const;
@@ -376,6 +383,7 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     host: config.host,
     logLevel: config.logLevel,
     runProjections: config.runProjections,
+    seedExamples: config.seedExamples,
     dataDir: config.dataDir,
     embeddedPgPort: config.embeddedPgPort,
     projectionWaitTimeoutMs: config.projectionWaitTimeoutMs,

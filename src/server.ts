@@ -19,6 +19,7 @@ import { createTokenService } from './auth/tokens.js';
 import { ensureAdmin } from './commands/bootstrapAdmin.js';
 import { systemClock, type Clock, type CommandDeps } from './commands/deps.js';
 import { ensureOfflineModel } from './commands/aiModels.js';
+import { seedExamplesAtStart } from './commands/examples.js';
 import { sequenceIds } from './db/ids.js';
 import { authRoutes } from './http/routes/auth.js';
 import { exampleRoutes } from './http/routes/examples.js';
@@ -152,6 +153,7 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
   const hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds);
   if (config.admin) await ensureAdmin(commands, hasher, config.admin, logger);
   await ensureOfflineModel(commands, db, logger);
+  if (config.seedExamples) await seedExamplesAtStart({ commands, db, catchUp: () => infrastructure.projections.catchUp() }, logger);
   const tokens = createTokenService({
     secretKey: config.secretKey,
     accessLifetimeS: config.accessTokenLifetimeS,

@@ -42,9 +42,10 @@ describe('loadConfig', () => {
         openRouterApiKey: undefined,
         aiTimeoutMs: 60_000,
         port: 8000,
-        host: '0.0.0.0',
+        host: '127.0.0.1',
         logLevel: 'info',
         runProjections: true,
+        seedExamples: true,
         dataDir: path.resolve('.data'),
         embeddedPgPort: 54329,
         projectionWaitTimeoutMs: 5000,
@@ -61,6 +62,17 @@ describe('loadConfig', () => {
     const config = loadConfig(prod);
     expect(config).to.deep.include({ debug: false, secretKey: prod.SECRET_KEY, secretKeyIsDefault: false });
     expect(config.allowedHosts).to.deep.equal(['api.example.com']);
+  });
+
+  it('listens on every interface in production and only on this machine in development, unless HOST is set', () => {
+    expect(loadConfig(prod).host).to.equal('0.0.0.0');
+    expect(loadConfig(dev).host).to.equal('127.0.0.1');
+    expect(loadConfig({ ...dev, HOST: '0.0.0.0' }).host).to.equal('0.0.0.0');
+  });
+
+  it('seeds the example applications unless SEED_EXAMPLES=False', () => {
+    expect(loadConfig(prod).seedExamples).to.equal(true);
+    expect(loadConfig({ ...prod, SEED_EXAMPLES: 'False' }).seedExamples).to.equal(false);
   });
 
   it('treats an empty value as not set', () => {
