@@ -144,6 +144,24 @@ describe('GET /api/example-job-applications/ when Redis goes down', function () 
   });
 });
 
+describe('GET /api/example-job-applications/ without Redis', function () {
+  this.timeout(30_000);
+  let api: TestApi;
+  before(async () => {
+    api = await startTestApi({}, { redis: { kind: 'memory' } });
+  });
+  after(async () => api?.stop());
+
+  it('says a HIT came from the in-process cache, not from Redis, on both answering paths', async () => {
+    expect((await list(api)).body.cache_status).to.equal(MISS);
+    for (const path of [PATH, `${PATH}?via=app`]) {
+      const { headers, body } = await api.request<ListAnswer>(path);
+      expect(headers.get('x-cache-status'), path).to.equal('HIT');
+      expect(body.cache_status, path).to.equal('HIT (Response from in-process cache)');
+    }
+  });
+});
+
 describe('seeding the examples', function () {
   this.timeout(30_000);
   let api: TestApi;
