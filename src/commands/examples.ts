@@ -96,10 +96,14 @@ async function seedMissingExamples(deps: SeedDeps): Promise<SeedReport> {
   const context = (): CommandContext => ({ userId: null, requestId: 'seed-examples', at: commands.clock.now().toISOString() });
   const existingUser = await findExampleUser(commands);
   const userId = existingUser ?? (await registerReservedUser(commands, EXAMPLE_USER, context()));
-  await deps.catchUp();
-  const present = await exampleTitles(deps.db, userId);
+  // All present is final (examples are never removed from the read model); "missing" is judged on the whole log.
+  let missing = await missingExamples(deps.db, userId);
+  if (missing.length > 0) {
+    await deps.catchUp();
+    missing = await missingExamples(deps.db, userId);
+  }
   const applicationsCreated: number[] = [];
-  for (const fields of EXAMPLE_APPLICATIONS.filter((f) => !present.has(titleOf(f)))) {
+  for (const fields of missing) {
     applicationsCreated.push(await createJobApplication(commands, { userId, fields, isExample: true }, context()));
   }
   return { userId, userCreated: existingUser === undefined, applicationsCreated, applicationsPresent: EXAMPLE_APPLICATIONS.length - applicationsCreated.length };
@@ -147,9 +151,10 @@ async function findExampleUser(commands: CommandDeps): Promise<number | undefine
 
 const titleOf = (f: { job_title: string; company_name: string }): string => `${f.job_title}\u0000${f.company_name}`;
 
-async function exampleTitles(db: Knex, userId: number): Promise<Set<string>> {
+async function missingExamples(db: Knex, userId: number): Promise<JobApplicationFields[]> {
   const rows = await db('job_applications')
     .where({ user_id: userId, is_example: true })
     .select<{ job_title: string; company_name: string }[]>('job_title', 'company_name');
-  return new Set(rows.map(titleOf));
+  const present = new Set(rows.map(titleOf));
+  return EXAMPLE_APPLICATIONS.filter((f) => !present.has(titleOf(f)));
 }
