@@ -29,6 +29,8 @@ export interface Config {
   refreshTokenLifetimeS: number;
   trustProxy: boolean;
   bodyLimitBytes: number;
+  /** Largest append (events' type, data and metadata as JSON), below EventStoreDB's 1 MiB MaxAppendSize. */
+  maxAppendBytes: number;
   /** A request still running after this long is answered 503 (AI generation gets its own, longer bound). */
   requestTimeoutMs: number;
   /** bcrypt on the thread pool (native addon) or on the event loop (bcryptjs); cost factor. */
@@ -167,6 +169,7 @@ const envSchema = z.object({
   REFRESH_TOKEN_LIFETIME_S: positive(86_400),
   TRUST_PROXY: bool(false),
   BODY_LIMIT_BYTES: positive(1_048_576),
+  MAX_APPEND_BYTES: integer(1024, 1_040_000, 1_000_000),
   REQUEST_TIMEOUT_MS: positive(30_000),
   BCRYPT_IMPLEMENTATION: z
     .enum(['native', 'bcryptjs'], { error: (iss) => `must be native or bcryptjs ${got(iss.input)}` })
@@ -226,6 +229,7 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     refreshTokenLifetimeS: e.REFRESH_TOKEN_LIFETIME_S,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    maxAppendBytes: e.MAX_APPEND_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     bcrypt: { implementation: e.BCRYPT_IMPLEMENTATION, rounds: e.BCRYPT_ROUNDS },
     throttling: {
@@ -336,6 +340,7 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     bcrypt: config.bcrypt,
     throttling: config.throttling,
     bodyLimitBytes: config.bodyLimitBytes,
+    maxAppendBytes: config.maxAppendBytes,
     requestTimeoutMs: config.requestTimeoutMs,
   };
 }
