@@ -18,7 +18,7 @@ const READ_MODELS = ['job_applications', 'job_application_events'] as const;
  */
 const RETRIES = 2;
 // An application is edited over weeks (status, notes): its commands start from a snapshot.
-const SNAPSHOTS: SnapshotPolicy = { version: 1, every: 20 };
+export const JOB_APPLICATION_SNAPSHOTS: SnapshotPolicy = { version: 1, every: 20 };
 
 interface Target {
   id: number;
@@ -27,7 +27,7 @@ interface Target {
 
 async function run(deps: CommandDeps, command: JobApplicationCommand, context: CommandContext, retries = RETRIES): Promise<void> {
   const newStream = command.type === 'CreateJobApplication';
-  const { position } = await handleCommand(deps.store, jobApplicationDecider, jobApplicationStream(command.data.id), command, context, { retries, newStream, snapshots: snapshotting(deps.snapshots, SNAPSHOTS) });
+  const { position } = await handleCommand(deps.store, jobApplicationDecider, jobApplicationStream(command.data.id), command, context, { retries, newStream, snapshots: snapshotting(deps.snapshots, JOB_APPLICATION_SNAPSHOTS) });
   if (position) await deps.waitFor(READ_MODELS, position);
 }
 

@@ -13,7 +13,7 @@ const READ_MODELS_ON_DELETE = ['resumes', 'job_applications'] as const;
 const RETRIES = 2;
 // A resume may be edited often and at length: its commands start from a snapshot. Its state
 // holds no content (only a digest), so a snapshot is small.
-const SNAPSHOTS: SnapshotPolicy = { version: 1, every: 20 };
+export const RESUME_SNAPSHOTS: SnapshotPolicy = { version: 1, every: 20 };
 
 export interface NewResume {
   userId: number;
@@ -47,7 +47,7 @@ export async function updateResume(
   const { position } = await handleCommand(deps.store, resumeDecider, resumeStream(input.id), {
     type: 'UpdateResume',
     data: { ...input, at: context.at },
-  }, context, { retries: RETRIES, snapshots: snapshotting(deps.snapshots, SNAPSHOTS) });
+  }, context, { retries: RETRIES, snapshots: snapshotting(deps.snapshots, RESUME_SNAPSHOTS) });
   if (position) await deps.waitFor(READ_MODELS, position);
 }
 
@@ -55,7 +55,7 @@ export async function deleteResume(deps: CommandDeps, input: { id: number; userI
   const { position } = await handleCommand(deps.store, resumeDecider, resumeStream(input.id), {
     type: 'DeleteResume',
     data: { ...input, at: context.at },
-  }, context, { retries: RETRIES, snapshots: snapshotting(deps.snapshots, SNAPSHOTS) });
+  }, context, { retries: RETRIES, snapshots: snapshotting(deps.snapshots, RESUME_SNAPSHOTS) });
   if (position) await deps.waitFor(READ_MODELS_ON_DELETE, position);
 }
 
