@@ -18,7 +18,7 @@ const READ_MODELS = ['job_applications', 'job_application_events'] as const;
  */
 const RETRIES = 2;
 // An application is edited over weeks (status, notes): its commands start from a snapshot.
-export const JOB_APPLICATION_SNAPSHOTS: SnapshotPolicy = { version: 1, every: 20 };
+export const JOB_APPLICATION_SNAPSHOTS: SnapshotPolicy = { version: 1, every: 10 };
 
 interface Target {
   id: number;
