@@ -13,7 +13,7 @@ const READ_MODELS_ON_DELETE = ['resumes', 'job_applications'] as const;
 const RETRIES = 2;
 // A resume may be edited often and at length: its commands start from a snapshot. Its state
 // holds no content (only a digest), so a snapshot is small.
-export const RESUME_SNAPSHOTS: SnapshotPolicy = { version: 1, every: 10 };
+export const RESUME_SNAPSHOTS: SnapshotPolicy = { version: 1, every: 5 };
 
 export interface NewResume {
   userId: number;
