@@ -1,6 +1,6 @@
 import type { CommandContext } from '../domain/decider.js';
 import { NotFound } from '../domain/errors.js';
-import { resumeDecider, resumeStream, type Resume, type ResumeChanges, type ResumeEvent, type ResumeSource } from '../domain/resume/index.js';
+import { resumeDecider, resumeStream, type ResumeChanges, type ResumeEvent, type ResumeSource } from '../domain/resume/index.js';
 import { userDecider, userStream, type UserEvent } from '../domain/user/index.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import type { CommandDeps } from './deps.js';
@@ -65,8 +65,9 @@ export async function deleteResume(deps: CommandDeps, input: { id: number; userI
  */
 export async function readResumeHistory(store: EventStore, input: { id: number; userId: number }): Promise<RecordedEvent<ResumeEvent>[]> {
   const events = await store.readStream<ResumeEvent>(resumeStream(input.id));
-  const resume: Resume = events.reduce(resumeDecider.evolve, resumeDecider.initialState());
-  if (resume.status === 'absent' || resume.ownerId !== input.userId) throw new NotFound();
+  // A resume's owner is fixed at creation: no need to fold (and digest) every content.
+  const created = events[0];
+  if (created?.type !== 'ResumeCreated' || created.data.userId !== input.userId) throw new NotFound();
   return events;
 }
 
