@@ -35,6 +35,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** GET /metrics: a bearer token it requires, and/or its own listener (then the API's port does not serve it). */
   metrics: { token?: string; listen?: { port: number; host: string } };
+  /** Largest append (events' type, data and metadata as JSON), below EventStoreDB's 1 MiB MaxAppendSize. */
+  maxAppendBytes: number;
   /** A request still running after this long is answered 503 (AI generation gets its own, longer bound). */
   requestTimeoutMs: number;
   /** bcrypt on the thread pool (native addon) or on the event loop (bcryptjs); cost factor. */
@@ -209,6 +211,7 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().trim().min(16, { error: 'must be at least 16 characters (a random secret)' }).optional(),
   METRICS_PORT: anInteger(1, 65535).optional(),
   METRICS_HOST: z.string().trim().optional(),
+  MAX_APPEND_BYTES: integer(1024, 1_040_000, 1_000_000),
   REQUEST_TIMEOUT_MS: positive(30_000),
   BCRYPT_IMPLEMENTATION: z
     .enum(['native', 'bcryptjs'], { error: (iss) => `must be native or bcryptjs ${got(iss.input)}` })
@@ -270,6 +273,7 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     metrics: metricsFrom(e),
+    maxAppendBytes: e.MAX_APPEND_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     bcrypt: { implementation: e.BCRYPT_IMPLEMENTATION, rounds: e.BCRYPT_ROUNDS },
     throttling: {
@@ -394,6 +398,7 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     throttling: config.throttling,
     bodyLimitBytes: config.bodyLimitBytes,
     metrics: { token: secret(config.metrics.token), listen: config.metrics.listen },
+    maxAppendBytes: config.maxAppendBytes,
     requestTimeoutMs: config.requestTimeoutMs,
   };
 }

@@ -7,6 +7,7 @@ import { createCache } from './cache/createCache.js';
 import type { Cache } from './cache/cache.js';
 import { createKnex, migrateToLatest } from './db/knex.js';
 import { createEventStore } from './eventstore/createEventStore.js';
+import { limitAppendSize } from './eventstore/appendSizeLimit.js';
 import type { EventStore } from './eventstore/port.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { answerParserRefusals } from './http/clientError.js';
@@ -21,6 +22,7 @@ import { systemClock, type Clock, type CommandDeps } from './commands/deps.js';
 import { ensureOfflineModel } from './commands/aiModels.js';
 import { seedExamplesAtStart } from './commands/examples.js';
 import { sequenceIds } from './db/ids.js';
+import { postgresSnapshots } from './db/streamSnapshots.js';
 import { authRoutes } from './http/routes/auth.js';
 import { exampleRoutes } from './http/routes/examples.js';
 import { jobApplicationRoutes } from './http/routes/jobApplications.js';
@@ -91,7 +93,7 @@ export async function startInfrastructure(
   const db = createKnex(databaseUrl);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
-  const rawStore = await createEventStore(config.eventStore, databaseUrl, logger);
+  const rawStore = limitAppendSize(await createEventStore(config.eventStore, databaseUrl, logger), config.maxAppendBytes);
   const store = metrics ? instrumentEventStore(rawStore, metrics) : rawStore;
   const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
   const rawLists = createCachedLists(cache, logger);
@@ -140,6 +142,7 @@ export function commandDeps(infra: Infrastructure, clock: Clock = systemClock): 
     store: infra.store,
     ids: sequenceIds(infra.db),
     clock,
+    snapshots: postgresSnapshots(infra.db),
     waitFor: (readModels, position) => infra.projections.waitFor(readModels, position),
   };
 }

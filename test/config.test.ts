@@ -54,6 +54,7 @@ describe('loadConfig', () => {
         trustProxy: { hops: 0 },
         bodyLimitBytes: 1_048_576,
         metrics: { token: undefined },
+        maxAppendBytes: 1_000_000,
       });
     });
   });
@@ -125,6 +126,7 @@ describe('loadConfig', () => {
       ACCESS_TOKEN_LIFETIME_S: '60',
       REFRESH_TOKEN_LIFETIME_S: '3600',
       BODY_LIMIT_BYTES: '2048',
+      MAX_APPEND_BYTES: '500000',
       REQUEST_TIMEOUT_MS: '1500',
     });
     expect(config).to.deep.include({
@@ -144,6 +146,7 @@ describe('loadConfig', () => {
       accessTokenLifetimeS: 60,
       refreshTokenLifetimeS: 3600,
       bodyLimitBytes: 2048,
+      maxAppendBytes: 500_000,
       requestTimeoutMs: 1500,
     });
   });
@@ -250,6 +253,7 @@ describe('loadConfig', () => {
       ['a zero ACCESS_TOKEN_LIFETIME_S', { ...dev, ACCESS_TOKEN_LIFETIME_S: '0' }, 'ACCESS_TOKEN_LIFETIME_S must be a positive integer (got "0")'],
       ['a bad REFRESH_TOKEN_LIFETIME_S', { ...dev, REFRESH_TOKEN_LIFETIME_S: '1d' }, 'REFRESH_TOKEN_LIFETIME_S must be a positive integer (got "1d")'],
       ['a bad BODY_LIMIT_BYTES', { ...dev, BODY_LIMIT_BYTES: '1mb' }, 'BODY_LIMIT_BYTES must be a positive integer (got "1mb")'],
+      ['MAX_APPEND_BYTES at or over EventStoreDB\'s limit', { ...dev, MAX_APPEND_BYTES: '1048576' }, 'MAX_APPEND_BYTES must be an integer between 1024 and 1040000 (got "1048576")'],
       ['a zero REQUEST_TIMEOUT_MS', { ...dev, REQUEST_TIMEOUT_MS: '0' }, 'REQUEST_TIMEOUT_MS must be a positive integer (got "0")'],
       ['an unknown LOG_LEVEL', { ...dev, LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
       ['a bad RUN_PROJECTIONS', { ...dev, RUN_PROJECTIONS: 'sometimes' }, 'RUN_PROJECTIONS must be True or False'],

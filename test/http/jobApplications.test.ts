@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createJobApplication, softDeleteJobApplication, updateJobApplication } from '../../src/commands/jobApplications.js';
 import type { CommandDeps } from '../../src/commands/deps.js';
-import { jobApplicationDecider, jobApplicationStream, newJobApplicationFields, type JobApplicationEvent } from '../../src/domain/jobApplication/index.js';
+import { decidingFields, jobApplicationDecider, jobApplicationStream, newJobApplicationFields, type JobApplicationEvent } from '../../src/domain/jobApplication/index.js';
 import type { JobApplicationView } from '../../src/projections/jobApplications.js';
 import type { JobApplicationHistoryEntry } from '../../src/projections/jobApplicationEvents.js';
 import { commandDeps } from '../../src/server.js';
@@ -289,7 +289,8 @@ describe('job application endpoints', function () {
       const folded = events.reduce(jobApplicationDecider.evolve, jobApplicationDecider.initialState());
       if (folded.status === 'absent') throw new Error('the stream folded to nothing');
       const { body } = await alice.get<JobApplicationView>(`${BASE}/${app.id}/`);
-      expect({ ...body }).to.deep.include(folded.fields);
+      // The deciding state keeps long texts as digests: compare the read model's the same way.
+      expect(decidingFields({ ...body })).to.deep.include(folded.fields);
       const statusOnlyUpdates = events.filter((e, i) => e.type === 'JobApplicationUpdated' && events[i + 1]?.type === 'JobApplicationStatusChanged' && Object.keys((e.data as { changes: object }).changes).length === 1);
       expect((await alice.get<JobApplicationHistoryEntry[]>(`${BASE}/${app.id}/history/`)).body).to.have.length(events.length - statusOnlyUpdates.length);
     });
