@@ -46,6 +46,7 @@ import { scraper } from './metrics/scrape.js';
 import type { AiCallObserver } from './ai/providers.js';
 import { metricsRoutes } from './http/routes/metrics.js';
 import { applyServerTimeouts, closeGracefully } from './http/gracefulServer.js';
+import { storageCaps } from './commands/storageCaps.js';
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -157,6 +158,7 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
   const { throttling: t } = config;
   const throttle = (keyPrefix: string, limit: number, windowS: number) => createThrottle(cache, { keyPrefix, limit, windowS, logger });
   const recordRequest = requestDurationRecorder(metrics.httpRequestDuration);
+  const caps = storageCaps(db, config.storageLimits);
   const app = createApp({
     logger,
     readiness: readinessChecks(infrastructure),
@@ -164,9 +166,9 @@ export async function startServer(config: Config, logger: Logger, { clock = syst
     // Busiest first: a request stops at the first router that has its route.
     routers: [
       exampleRoutes({ db, lists: infrastructure.lists }),
-      aiRoutes({ db, commands, lists: infrastructure.lists, config, logger, aiCalls: aiCallObserver(metrics) }),
-      jobApplicationRoutes({ db, commands }),
-      resumeRoutes({ db, commands }),
+      aiRoutes({ db, commands, lists: infrastructure.lists, config, logger, aiCalls: aiCallObserver(metrics), caps }),
+      jobApplicationRoutes({ db, commands, caps }),
+      resumeRoutes({ db, commands, caps }),
       authRoutes({
         db,
         commands,

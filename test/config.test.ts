@@ -52,6 +52,7 @@ describe('loadConfig', () => {
         refreshTokenLifetimeS: 86_400,
         trustProxy: false,
         bodyLimitBytes: 1_048_576,
+        storageLimits: { resumesPerUser: 1000, jobApplicationsPerUser: 5000 },
       });
     });
   });
@@ -99,6 +100,8 @@ describe('loadConfig', () => {
       REFRESH_TOKEN_LIFETIME_S: '3600',
       BODY_LIMIT_BYTES: '2048',
       REQUEST_TIMEOUT_MS: '1500',
+      MAX_RESUMES_PER_USER: '3',
+      MAX_JOB_APPLICATIONS_PER_USER: '4',
     });
     expect(config).to.deep.include({
       allowedHosts: ['api.example.com', '.example.org', '*'],
@@ -118,6 +121,7 @@ describe('loadConfig', () => {
       refreshTokenLifetimeS: 3600,
       bodyLimitBytes: 2048,
       requestTimeoutMs: 1500,
+      storageLimits: { resumesPerUser: 3, jobApplicationsPerUser: 4 },
     });
   });
 

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import type { ParsedUrlQuery } from 'node:querystring';
+import type { Readable } from 'node:stream';
 import { ValidationFailed, type FieldErrors } from '../domain/errors.js';
 import { NULL_CHARACTERS } from './validation/messages.js';
+import { jsonStream } from './jsonStream.js';
 
 /** What a list endpoint allows: sortable fields, searched columns, exact-match filters. */
 export interface ListSpec {
@@ -29,6 +31,13 @@ export interface Page<T> {
 }
 
 export const MAX_LIMIT = 1000;
+/** DRF's `default_limit`: the page size when only `offset` is given, or `limit` is 0. */
+export const DEFAULT_LIMIT = 100;
+/**
+ * Rows read per query: what one list request holds at a time, however many rows it lists.
+ * Sized for the largest rows the field limits allow (a resume of 100,000 characters).
+ */
+export const LIST_CHUNK_ROWS = 10;
 const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[value.length - 1] : value);
 
 function nonNegativeInteger(raw: string | undefined, name: string, errors: FieldErrors, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -73,7 +82,8 @@ export function parseListQuery(query: ParsedUrlQuery, spec: ListSpec): ListQuery
     ordering,
     search: search || undefined,
     filters,
-    page: limit !== undefined || offset !== undefined ? { limit: limit ?? 100, offset: offset ?? 0 } : undefined,
+    // DRF's get_limit takes 0 as no limit given (`_positive_int(strict=True)` refuses it): the default page.
+    page: limit !== undefined || offset !== undefined ? { limit: limit || DEFAULT_LIMIT, offset: offset ?? 0 } : undefined,
   };
 }
 
@@ -93,6 +103,11 @@ function applyFilters(query: Knex.QueryBuilder, list: ListQuery, spec: ListSpec)
 /**
  * Runs a list: a plain array when no page was asked for (what the original's clients
  * expect), DRF's limit/offset envelope with absolute next/previous links otherwise.
+ *
+ * Never built whole: the ordered ids come first (a few bytes a row), then the rows are read
+ * LIST_CHUNK_ROWS at a time as the client takes the body (the stream's backpressure). No
+ * connection is held while a slow client drains, unlike a server-side cursor. A row deleted
+ * meanwhile is left out; one changed meanwhile is shown as it is now.
  */
 export async function runList<Row, T>(
   base: () => Knex.QueryBuilder,
@@ -100,23 +115,38 @@ export async function runList<Row, T>(
   spec: ListSpec,
   toApi: (row: Row) => T,
   pageUrl: (offset: number, limit: number) => string,
-): Promise<T[] | Page<T>> {
-  const rows = applyFilters(base(), list, spec);
-  for (const { column, direction } of list.ordering) rows.orderBy(column, direction);
-  rows.orderBy('id', list.ordering[0]?.direction ?? 'desc');
-  if (!list.page) return ((await rows) as Row[]).map(toApi);
+): Promise<Readable> {
+  const ids = applyFilters(base(), list, spec).select('id');
+  for (const { column, direction } of list.ordering) ids.orderBy(column, direction);
+  ids.orderBy('id', list.ordering[0]?.direction ?? 'desc');
+  if (!list.page) return jsonStream('[', rowsInChunks(base, await idsOf(ids), toApi), ']');
   const { limit, offset } = list.page;
-  const [results, [{ count } = { count: 0 }]] = await Promise.all([
-    rows.limit(limit).offset(offset) as Promise<Row[]>,
+  const [pageIds, [{ count } = { count: 0 }]] = await Promise.all([
+    idsOf(ids.limit(limit).offset(offset)),
     applyFilters(base(), list, spec).count<{ count: string | number }[]>('* as count'),
   ]);
   const total = Number(count);
-  return {
+  const head: Omit<Page<T>, 'results'> = {
     count: total,
     next: offset + limit < total ? pageUrl(offset + limit, limit) : null,
     previous: offset > 0 ? pageUrl(Math.max(0, offset - limit), limit) : null,
-    results: results.map(toApi),
   };
+  return jsonStream(`${JSON.stringify(head).slice(0, -1)},"results":[`, rowsInChunks(base, pageIds, toApi), ']}');
+}
+
+const idsOf = async (query: Knex.QueryBuilder): Promise<unknown[]> => ((await query) as { id: unknown }[]).map((r) => r.id);
+
+/** The rows of `ids`, in that order, LIST_CHUNK_ROWS per query; each yields its items as JSON. */
+async function* rowsInChunks<Row, T>(base: () => Knex.QueryBuilder, ids: unknown[], toApi: (row: Row) => T): AsyncGenerator<string[]> {
+  for (let start = 0; start < ids.length; start += LIST_CHUNK_ROWS) {
+    const chunk = ids.slice(start, start + LIST_CHUNK_ROWS);
+    const rows = (await base().whereIn('id', chunk as readonly number[])) as (Row & { id: unknown })[];
+    const byId = new Map(rows.map((row) => [String(row.id), row]));
+    yield chunk.flatMap((id) => {
+      const row = byId.get(String(id));
+      return row ? [JSON.stringify(toApi(row))] : [];
+    });
+  }
 }
 
 /** DRF's link format: the request URL with `limit` and `offset` replaced. */

@@ -46,11 +46,32 @@ interface EventRow {
   changes: Record<string, unknown>;
 }
 
-/** The events of one of the user's applications (soft-deleted ones included), oldest first; empty when it is not theirs. */
-export async function jobApplicationHistory(db: Knex, userId: number, id: number): Promise<JobApplicationHistoryEntry[]> {
-  const rows = (await db('job_application_events')
-    .select('position', 'type', 'at', 'changes')
-    .where({ application_id: id, user_id: userId })
-    .orderByRaw('position COLLATE "C"')) as EventRow[]; // positions sort bytewise, whatever the database's collation
-  return rows.map((r) => ({ position: r.position, type: r.type, at: r.at.toISOString(), changes: r.changes }));
+/** Events read per query by a history: what one history request holds at a time. */
+export const HISTORY_CHUNK_EVENTS = 10;
+
+const toEntry = (r: EventRow): JobApplicationHistoryEntry => ({ position: r.position, type: r.type, at: r.at.toISOString(), changes: r.changes });
+
+/**
+ * The events of one of the user's applications (soft-deleted ones included), oldest first,
+ * read HISTORY_CHUNK_EVENTS at a time (keyset on the position) as the caller iterates;
+ * undefined when it is not theirs.
+ */
+export async function jobApplicationHistory(db: Knex, userId: number, id: number): Promise<AsyncIterable<JobApplicationHistoryEntry[]> | undefined> {
+  // Positions sort bytewise, whatever the database's collation.
+  const after = (position: string | undefined) => {
+    const query = db('job_application_events').select('position', 'type', 'at', 'changes').where({ application_id: id, user_id: userId });
+    if (position !== undefined) query.whereRaw('position COLLATE "C" > ?', [position]);
+    return query.orderByRaw('position COLLATE "C"').limit(HISTORY_CHUNK_EVENTS) as Promise<EventRow[]>;
+  };
+  const first = await after(undefined);
+  if (first.length === 0) return undefined;
+  return (async function* () {
+    let chunk = first;
+    for (;;) {
+      yield chunk.map(toEntry);
+      if (chunk.length < HISTORY_CHUNK_EVENTS) return;
+      chunk = await after(chunk[chunk.length - 1]!.position);
+      if (chunk.length === 0) return;
+    }
+  })();
 }

@@ -1,3 +1,6 @@
+/** Ours (the original's TextField had none): it bounds what one list or history entry can hold. */
+export const RESUME_CONTENT_MAX_LENGTH = 100_000;
+
 /** The original ResumeSerializer: `title` (CharField, 255) and `content` (TextField) are writable; the rest is read-only. */
 export const resumeBody = {
   type: 'object',
@@ -5,7 +8,7 @@ export const resumeBody = {
     id: { type: 'integer', readOnly: true },
     user: { type: 'string', readOnly: true, description: 'The owner’s username.' },
     title: { type: 'string', maxLength: 255, examples: ['Senior Backend Engineer'] },
-    content: { type: 'string', description: 'Markdown.', examples: ['# Jane Doe\n\n## Experience\n…'] },
+    content: { type: 'string', maxLength: RESUME_CONTENT_MAX_LENGTH, description: 'Markdown.', examples: ['# Jane Doe\n\n## Experience\n…'] },
     created_at: { type: 'string', format: 'date-time', readOnly: true },
     updated_at: { type: 'string', format: 'date-time', readOnly: true },
   },
