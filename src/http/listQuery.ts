@@ -14,6 +14,8 @@ export interface ListSpec {
   searchColumns: readonly string[];
   /** Query parameter -> column and its allowed values. */
   filters: Record<string, { column: string; values: readonly string[] }>;
+  /** SQL for a row's size in bytes, near enough: the sum of its long text columns' `octet_length`. */
+  rowBytes: string;
 }
 
 export interface ListQuery {
@@ -34,10 +36,11 @@ export const MAX_LIMIT = 1000;
 /** DRF's `default_limit`: the page size when only `offset` is given, or `limit` is 0. */
 export const DEFAULT_LIMIT = 100;
 /**
- * Rows read per query: what one list request holds at a time, however many rows it lists.
- * Sized for the largest rows the field limits allow (a resume of 100,000 characters).
+ * What one list request reads per query, so what it holds at a time however many rows it lists:
+ * rows up to this many bytes of text (one row at least), and at most LIST_CHUNK_ROWS of them.
  */
-export const LIST_CHUNK_ROWS = 10;
+export const LIST_CHUNK_BYTES = 256 * 1024;
+export const LIST_CHUNK_ROWS = 200;
 const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[value.length - 1] : value);
 
 function nonNegativeInteger(raw: string | undefined, name: string, errors: FieldErrors, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -104,8 +107,8 @@ function applyFilters(query: Knex.QueryBuilder, list: ListQuery, spec: ListSpec)
  * Runs a list: a plain array when no page was asked for (what the original's clients
  * expect), DRF's limit/offset envelope with absolute next/previous links otherwise.
  *
- * Never built whole: the ordered ids come first (a few bytes a row), then the rows are read
- * LIST_CHUNK_ROWS at a time as the client takes the body (the stream's backpressure). No
+ * Never built whole: the ordered ids and sizes come first (a few bytes a row), then the rows
+ * are read a chunk of LIST_CHUNK_BYTES at a time as the client takes the body (the stream's backpressure). No
  * connection is held while a slow client drains, unlike a server-side cursor. A row deleted
  * meanwhile is left out; one changed meanwhile is shown as it is now.
  */
@@ -116,13 +119,14 @@ export async function runList<Row, T>(
   toApi: (row: Row) => T,
   pageUrl: (offset: number, limit: number) => string,
 ): Promise<Readable> {
-  const ids = applyFilters(base(), list, spec).select('id');
+  const ids = applyFilters(base(), list, spec);
+  ids.select('id', ids.client.raw(`${spec.rowBytes} as bytes`));
   for (const { column, direction } of list.ordering) ids.orderBy(column, direction);
   ids.orderBy('id', list.ordering[0]?.direction ?? 'desc');
-  if (!list.page) return jsonStream('[', rowsInChunks(base, await idsOf(ids), toApi), ']');
+  if (!list.page) return jsonStream('[', rowsInChunks(base, await chunksOf(ids), toApi), ']');
   const { limit, offset } = list.page;
   const [pageIds, [{ count } = { count: 0 }]] = await Promise.all([
-    idsOf(ids.limit(limit).offset(offset)),
+    chunksOf(ids.limit(limit).offset(offset)),
     applyFilters(base(), list, spec).count<{ count: string | number }[]>('* as count'),
   ]);
   const total = Number(count);
@@ -134,12 +138,28 @@ export async function runList<Row, T>(
   return jsonStream(`${JSON.stringify(head).slice(0, -1)},"results":[`, rowsInChunks(base, pageIds, toApi), ']}');
 }
 
-const idsOf = async (query: Knex.QueryBuilder): Promise<unknown[]> => ((await query) as { id: unknown }[]).map((r) => r.id);
+/** The ids in order, cut into chunks of about LIST_CHUNK_BYTES. */
+async function chunksOf(query: Knex.QueryBuilder): Promise<unknown[][]> {
+  const chunks: unknown[][] = [];
+  let chunk: unknown[] = [];
+  let bytes = 0;
+  for (const row of (await query) as { id: unknown; bytes: number | string | null }[]) {
+    const size = Number(row.bytes ?? 0);
+    if (chunk.length > 0 && (bytes + size > LIST_CHUNK_BYTES || chunk.length >= LIST_CHUNK_ROWS)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(row.id);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
 
-/** The rows of `ids`, in that order, LIST_CHUNK_ROWS per query; each yields its items as JSON. */
-async function* rowsInChunks<Row, T>(base: () => Knex.QueryBuilder, ids: unknown[], toApi: (row: Row) => T): AsyncGenerator<string[]> {
-  for (let start = 0; start < ids.length; start += LIST_CHUNK_ROWS) {
-    const chunk = ids.slice(start, start + LIST_CHUNK_ROWS);
+/** The rows of each chunk of ids, in that order, one query per chunk; each yields its items as JSON. */
+async function* rowsInChunks<Row, T>(base: () => Knex.QueryBuilder, chunks: unknown[][], toApi: (row: Row) => T): AsyncGenerator<string[]> {
+  for (const chunk of chunks) {
     const rows = (await base().whereIn('id', chunk as readonly number[])) as (Row & { id: unknown })[];
     const byId = new Map(rows.map((row) => [String(row.id), row]));
     yield chunk.flatMap((id) => {

@@ -136,6 +136,7 @@ export const jobApplicationListSpec: ListSpec = {
   defaultOrdering: '-created_at',
   searchColumns: ['job_title', 'company_name'],
   filters: { status: { column: 'status', values: JOB_APPLICATION_STATUSES } },
+  rowBytes: 'coalesce(octet_length(original_job_description), 0) + coalesce(octet_length(notes), 0)',
 };
 
 /** The caller's applications that are not soft-deleted, as a JSON body: an array, or a page when one was asked for. */

@@ -82,6 +82,7 @@ export const resumeListSpec: ListSpec = {
   defaultOrdering: '-updated_at',
   searchColumns: ['title'],
   filters: {},
+  rowBytes: 'octet_length(content)',
 };
 
 export function listResumes(

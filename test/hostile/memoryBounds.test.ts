@@ -5,7 +5,7 @@ import { HISTORY_CHUNK_EVENTS } from '../../src/commands/resumes.js';
 import { resumeStream } from '../../src/domain/resume/index.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import { HISTORY_CHUNK_EVENTS as APPLICATION_HISTORY_CHUNK_EVENTS } from '../../src/projections/jobApplicationEvents.js';
-import { LIST_CHUNK_ROWS } from '../../src/http/listQuery.js';
+import { LIST_CHUNK_BYTES } from '../../src/http/listQuery.js';
 import { JOB_DESCRIPTION_MAX_LENGTH, NOTES_MAX_LENGTH } from '../../src/http/schemas/jobApplications.js';
 import { RESUME_CONTENT_MAX_LENGTH } from '../../src/http/schemas/resumes.js';
 import { requireRedis } from '../support/redis.js';
@@ -78,30 +78,42 @@ describe('memory per request is bounded', function () {
   };
 
   describe('lists', () => {
-    it('reads a list of resumes as its ids, then the rows a chunk at a time', async () => {
+    const isRowRead = (table: string) => (q: Sent) => q.sql.startsWith(`select * from "${table}"`);
+
+    it('reads a list of resumes as ids and sizes, then the rows a chunk of bounded size at a time', async () => {
       const alice = await api.newUser();
-      const ids = await resumesOf(alice, 2 * LIST_CHUNK_ROWS + 5);
-      let listed: { id: number }[] = [];
+      const sizes = new Map<number, number>();
+      for (let i = 0; i < 5; i++) {
+        const content = String(i).repeat(RESUME_CONTENT_MAX_LENGTH);
+        const { body } = await alice.post<{ id: number }>('/api/resumes/', { title: `big ${i}`, content });
+        sizes.set(body.id, content.length);
+      }
+      const { body: small } = await alice.post<{ id: number }>('/api/resumes/', { title: 'small', content: 'c' });
+      sizes.set(small.id, 1);
+      let listed: { id: number; content: string }[] = [];
       const sent = await sqlSentDuring(db, async () => {
-        const response = await alice.get<{ id: number }[]>('/api/resumes/');
+        const response = await alice.get<typeof listed>('/api/resumes/');
         expect(response.status).to.equal(200);
         expect(response.headers.get('content-type')).to.match(/^application\/json/);
         listed = response.body;
       });
-      expect(listed.map((r) => r.id)).to.deep.equal([...ids].reverse()); // newest updated_at first, as before
-      const reads = sent.filter((q) => /^select .* from "resumes"/.test(q.sql));
-      const [idsQuery, ...rowQueries] = reads;
-      expect(idsQuery!.sql).to.match(/^select "id" from "resumes"/);
-      expect(rowQueries).to.have.length(3);
-      for (const q of rowQueries) {
+      expect(listed.map((r) => r.id)).to.deep.equal([...sizes.keys()].reverse()); // newest updated_at first, as before
+      expect(listed.map((r) => r.content.length)).to.deep.equal([...sizes.values()].reverse());
+      const reads = sent.filter((q) => q.sql.includes(' from "resumes"'));
+      expect(reads[0]!.sql, 'ids and sizes first, no content').to.match(/^select "id", octet_length\(content\) as bytes from "resumes"/);
+      const rowReads = reads.filter(isRowRead('resumes'));
+      expect(rowReads).to.have.length(3);
+      for (const q of rowReads) {
         expect(q.sql).to.match(/"id" in \(/);
-        expect(q.bindings.length - 1, 'ids per read').to.be.at.most(LIST_CHUNK_ROWS); // one binding is the user
+        const ids = q.bindings.slice(1) as number[]; // the first binding is the user
+        const bytes = ids.reduce((sum, id) => sum + sizes.get(id)!, 0);
+        expect(ids.length === 1 || bytes <= LIST_CHUNK_BYTES, `${bytes} bytes in one read`).to.equal(true);
       }
     });
 
     it('pages a list the same way, with DRF’s envelope', async () => {
       const alice = await api.newUser();
-      const ids = await resumesOf(alice, 2 * LIST_CHUNK_ROWS + 3);
+      const ids = await resumesOf(alice, 23);
       let page: { count: number; next: string | null; previous: string | null; results: { id: number }[] } | undefined;
       const sent = await sqlSentDuring(db, async () => {
         page = (await alice.get<NonNullable<typeof page>>('/api/resumes/?limit=12&offset=1')).body;
@@ -110,24 +122,24 @@ describe('memory per request is bounded', function () {
       expect(page!.next).to.match(/\?limit=12&offset=13$/);
       expect(page!.previous).to.match(/\?limit=12$/);
       expect(page!.results.map((r) => r.id)).to.deep.equal([...ids].reverse().slice(1, 13));
-      const rowReads = sent.filter((q) => /^select \* from "resumes"/.test(q.sql));
-      expect(rowReads).to.have.length(2);
-      for (const q of rowReads) expect(q.bindings.length - 1).to.be.at.most(LIST_CHUNK_ROWS);
+      const rowReads = sent.filter(isRowRead('resumes'));
+      expect(rowReads).to.have.length(1); // small rows: one read for the page
+      expect(rowReads[0]!.bindings).to.have.length(1 + 12);
     });
 
-    it('reads a list of job applications a chunk at a time too', async () => {
+    it('reads a list of job applications a chunk of bounded size at a time too', async () => {
       const alice = await api.newUser();
-      for (let i = 0; i < LIST_CHUNK_ROWS + 1; i++) {
-        expect((await alice.post('/api/job-applications/', { job_title: `j${i}`, company_name: 'c' })).status).to.equal(201);
-      }
+      const full = { job_title: 'j', company_name: 'c', original_job_description: 'd'.repeat(JOB_DESCRIPTION_MAX_LENGTH), notes: 'n'.repeat(NOTES_MAX_LENGTH) };
+      for (let i = 0; i < 5; i++) expect((await alice.post('/api/job-applications/', full)).status).to.equal(201);
       let listed: unknown[] = [];
       const sent = await sqlSentDuring(db, async () => {
         listed = (await alice.get<unknown[]>('/api/job-applications/')).body;
       });
-      expect(listed).to.have.length(LIST_CHUNK_ROWS + 1);
-      const rowReads = sent.filter((q) => /^select \* from "job_applications"/.test(q.sql));
-      expect(rowReads).to.have.length(2);
-      for (const q of rowReads) expect(q.sql).to.match(/"id" in \(/);
+      expect(listed).to.have.length(5);
+      const perRead = Math.floor(LIST_CHUNK_BYTES / (JOB_DESCRIPTION_MAX_LENGTH + NOTES_MAX_LENGTH));
+      const rowReads = sent.filter(isRowRead('job_applications'));
+      expect(rowReads).to.have.length(Math.ceil(5 / perRead));
+      for (const q of rowReads) expect(q.bindings.length - 2).to.be.at.most(perRead); // the user and is_deleted, then the ids
     });
 
     it('takes limit=0 as no limit given: DRF’s default page, never a link to itself', async () => {
