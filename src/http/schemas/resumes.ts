@@ -1,5 +1,9 @@
-/** Ours (the original's TextField had none): it bounds what one list or history entry can hold. */
-export const RESUME_CONTENT_MAX_LENGTH = 100_000;
+/**
+ * Ours (the original's TextField had none): it bounds what one list or history entry holds.
+ * As long as the AI endpoint's `user_input`; even in 4-byte characters a value stays under
+ * V8's large-object size, which keeps concurrent lists' memory flat (bench/bounds).
+ */
+export const RESUME_CONTENT_MAX_LENGTH = 20_000;
 
 /** The original ResumeSerializer: `title` (CharField, 255) and `content` (TextField) are writable; the rest is read-only. */
 export const resumeBody = {
