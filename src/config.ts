@@ -1,4 +1,5 @@
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import type { LevelWithSilent } from 'pino';
 
@@ -27,8 +28,11 @@ export interface Config {
   projectionWaitTimeoutMs: number;
   accessTokenLifetimeS: number;
   refreshTokenLifetimeS: number;
-  trustProxy: boolean;
+  /** Which peers' X-Forwarded-* headers are believed (src/http/proxyTrust.ts); `{ hops: 0 }` is none. */
+  trustProxy: TrustProxy;
   bodyLimitBytes: number;
+  /** GET /metrics: a bearer token it requires, and/or its own listener (then the API's port does not serve it). */
+  metrics: { token?: string; listen?: { port: number; host: string } };
   /** A request still running after this long is answered 503 (AI generation gets its own, longer bound). */
   requestTimeoutMs: number;
   /** bcrypt on the thread pool (native addon) or on the event loop (bcryptjs); cost factor. */
@@ -49,6 +53,9 @@ export interface StorageLimits {
   resumesPerUser: number;
   jobApplicationsPerUser: number;
 }
+
+/** TRUST_PROXY: the number of proxies in front (each appends to X-Forwarded-For), or their addresses and CIDRs. */
+export type TrustProxy = { hops: number } | { addresses: string[] };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -71,16 +78,16 @@ const got = (input: unknown): string => {
   return `(got ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)})`;
 };
 
-const integer = (min: number, max: number, fallback: number) => {
+const anInteger = (min: number, max: number) => {
   const problem = max === Number.MAX_SAFE_INTEGER ? 'must be a positive integer' : `must be an integer between ${min} and ${max}`;
   return z
     .string()
     .trim()
     .regex(/^\d+$/, { error: (iss) => `${problem} ${got(iss.input)}` })
     .transform(Number)
-    .refine((n) => n >= min && n <= max, { error: (iss) => `${problem} ${got(iss.input)}` })
-    .default(fallback);
+    .refine((n) => n >= min && n <= max, { error: (iss) => `${problem} ${got(iss.input)}` });
 };
+const integer = (min: number, max: number, fallback: number) => anInteger(min, max).default(fallback);
 const port = (fallback: number) => integer(1, 65535, fallback);
 const positive = (fallback: number) => integer(1, Number.MAX_SAFE_INTEGER, fallback);
 
@@ -92,6 +99,35 @@ const bool = (fallback: boolean) =>
       error: (iss) => `must be True or False (also true/false, 1/0, yes/no) ${got(iss.input)}`,
     })
     .default(fallback);
+
+/**
+ * False (0), a hop count, True (one hop: legacy, never Express's "trust everyone"), or a comma
+ * list of proxy-addr addresses, CIDRs and names (loopback, linklocal, uniquelocal).
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((s, ctx): TrustProxy => {
+    const lower = s.toLowerCase();
+    if (['false', 'no'].includes(lower)) return { hops: 0 };
+    if (['true', 'yes'].includes(lower)) return { hops: 1 };
+    if (/^\d{1,2}$/.test(s)) return { hops: Number(s) };
+    const addresses = s.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    if (addresses.length > 0 && !/^\d+$/.test(s) && compiles(addresses)) return { addresses };
+    const expected = 'must be False, True (one proxy), a number of proxies (0-99), or their addresses/CIDRs like 10.0.0.0/8,loopback';
+    ctx.issues.push({ code: 'custom', input: s, message: `${expected} ${got(s)}` });
+    return z.NEVER;
+  })
+  .default({ hops: 0 });
+
+const compiles = (addresses: string[]): boolean => {
+  try {
+    proxyaddr.compile(addresses);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const httpUrl = () => z.url({ protocol: /^https?$/, error: (iss) => `must be an http(s) URL ${got(iss.input)}` });
 
@@ -172,8 +208,11 @@ const envSchema = z.object({
   PROJECTION_WAIT_TIMEOUT_MS: positive(5000),
   ACCESS_TOKEN_LIFETIME_S: positive(300),
   REFRESH_TOKEN_LIFETIME_S: positive(86_400),
-  TRUST_PROXY: bool(false),
+  TRUST_PROXY: trustProxy,
   BODY_LIMIT_BYTES: positive(1_048_576),
+  METRICS_TOKEN: z.string().trim().min(16, { error: 'must be at least 16 characters (a random secret)' }).optional(),
+  METRICS_PORT: anInteger(1, 65535).optional(),
+  METRICS_HOST: z.string().trim().optional(),
   REQUEST_TIMEOUT_MS: positive(30_000),
   BCRYPT_IMPLEMENTATION: z
     .enum(['native', 'bcryptjs'], { error: (iss) => `must be native or bcryptjs ${got(iss.input)}` })
@@ -235,6 +274,7 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     refreshTokenLifetimeS: e.REFRESH_TOKEN_LIFETIME_S,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    metrics: metricsFrom(e),
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     bcrypt: { implementation: e.BCRYPT_IMPLEMENTATION, rounds: e.BCRYPT_ROUNDS },
     throttling: {
@@ -273,6 +313,15 @@ function redisFrom(e: Env, present: Record<string, unknown>): Config['redis'] {
   }
   const credentials = e.REDIS_PASSWORD ? `:${encodeURIComponent(e.REDIS_PASSWORD)}@` : '';
   return { kind: 'url', url: `redis://${credentials}${urlHost(e.REDIS_HOST)}:${e.REDIS_PORT}` };
+}
+
+function metricsFrom(e: Env): Config['metrics'] {
+  if (e.METRICS_PORT === undefined) {
+    if (e.METRICS_HOST) throw new ConfigError('METRICS_PORT', 'is required when METRICS_HOST is set');
+    return { token: e.METRICS_TOKEN };
+  }
+  if (e.METRICS_PORT === e.PORT) throw new ConfigError('METRICS_PORT', `must differ from PORT ${got(e.METRICS_PORT)}`);
+  return { token: e.METRICS_TOKEN, listen: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.HOST } };
 }
 
 const ADMIN_FIELDS = ['USERNAME', 'EMAIL', 'PASSWORD'] as const;
@@ -347,6 +396,7 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     throttling: config.throttling,
     storageLimits: config.storageLimits,
     bodyLimitBytes: config.bodyLimitBytes,
+    metrics: { token: secret(config.metrics.token), listen: config.metrics.listen },
     requestTimeoutMs: config.requestTimeoutMs,
   };
 }

@@ -7,9 +7,9 @@ export const aiUsageDailyProjection: Projection<AiQuotaEvent> = {
   name: 'ai_usage_daily',
   tables: ['ai_usage_daily'],
   handles: ['AiQuotaReserved', 'AiQuotaReleased'],
-  patchOf(event) {
+  changesOf(event) {
     const { day, model } = event.data;
-    return { kind: 'add', table: 'ai_usage_daily', key: { day, model }, add: { [event.type === 'AiQuotaReserved' ? 'reserved' : 'released']: 1 } };
+    return [{ kind: 'add', table: 'ai_usage_daily', key: { day, model }, add: { [event.type === 'AiQuotaReserved' ? 'reserved' : 'released']: 1 } }];
   },
 };
 

@@ -25,11 +25,14 @@ export const jobApplicationEventsProjection: Projection<JobApplicationEvent> = {
   name: 'job_application_events',
   tables: ['job_application_events'],
   handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationStatusChanged', 'JobApplicationSoftDeleted', 'JobApplicationRestored'],
-  insertOf: (event) => ({
-    table: 'job_application_events',
-    row: { position: event.position, application_id: event.data.id, user_id: event.data.userId, type: event.type, at: event.data.at, changes: changesOf(event) },
-    conflict: ['application_id', 'position'],
-  }),
+  changesOf: (event) => [
+    {
+      kind: 'insert',
+      table: 'job_application_events',
+      row: { position: event.position, application_id: event.data.id, user_id: event.data.userId, type: event.type, at: event.data.at, changes: changesOf(event) },
+      conflict: ['application_id', 'position'],
+    },
+  ],
 };
 
 export interface JobApplicationHistoryEntry {

@@ -31,7 +31,7 @@ export function aiRoutes({ db, commands, lists, config, logger, aiCalls, caps }:
     logger,
     observe: aiCalls,
   });
-  const r = new Router({ prefix: '/api/ai' });
+  const r = new Router({ prefix: '/api/ai', sensitive: true });
   const principalOf = (ctx: Context) => principalFor(ctx.state.user, ctx.ip);
 
   r.get('/models', async (ctx) => {

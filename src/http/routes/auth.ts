@@ -34,7 +34,7 @@ const NO_ACTIVE_ACCOUNT = 'No active account found with the given credentials';
 const NO_ACTIVE_ACCOUNT_FOR_TOKEN = 'No active account found for the given token.';
 
 export function authRoutes(deps: AuthRouteDeps): Router {
-  const r = new Router({ prefix: '/api/auth' });
+  const r = new Router({ prefix: '/api/auth', sensitive: true });
   // Users whose hash upgrade is under way: concurrent logins start one, not one each.
   const upgrading = new Set<number>();
 

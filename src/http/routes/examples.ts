@@ -25,7 +25,7 @@ export async function listExampleApplications(db: Knex): Promise<JobApplicationV
 
 /** Public: no authentication. */
 export function exampleRoutes({ db, lists }: { db: Knex; lists: CachedLists }): Router {
-  const r = new Router();
+  const r = new Router({ sensitive: true });
   r.get('/api/example-job-applications', async (ctx) => {
     answerWithCachedList(ctx, await lists.read(EXAMPLE_JOB_APPLICATIONS_LIST, () => listExampleApplications(db)));
   });

@@ -21,7 +21,7 @@ import type { ResourceRouteDeps } from './resources.js';
 const body = bodyValidator(jobApplicationBody);
 
 export function jobApplicationRoutes({ db, commands, caps }: ResourceRouteDeps): Router {
-  const r = new Router({ prefix: '/api/job-applications' });
+  const r = new Router({ prefix: '/api/job-applications', sensitive: true });
   const context = (ctx: RouterContext) => commandContext(ctx, commands.clock);
   const ownApplication = async (ctx: RouterContext): Promise<JobApplicationView> => {
     const { id, userId } = target(ctx);
