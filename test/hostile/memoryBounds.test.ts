@@ -237,6 +237,17 @@ describe('memory per request is bounded', function () {
       expect((await (await capped.newUser()).post('/api/resumes/', { title: uniqueName(), content: 'c' })).status).to.equal(201);
     });
 
+    it('refuses to keep a generated resume past the cap, and gives the AI quota slot back', async () => {
+      const alice = await capped.newUser();
+      for (let i = 0; i < 3; i++) expect((await alice.post('/api/resumes/', { title: `r${i}`, content: 'c' })).status).to.equal(201);
+      const userInput = 'Software engineer with 5 years experience in Python, Django, React. Expert in cloud deployment.';
+      const refused = await alice.post('/api/ai/generate/', { model: 'ResuMate Offline', user_input: userInput });
+      expect(refused.status).to.equal(400);
+      expect(refused.body).to.have.deep.nested.property('field_errors.non_field_errors', [capMessage(3, 'resumes')]);
+      const quota = await alice.get<{ model: string; used_today: number }[]>('/api/ai/quota/');
+      expect(quota.body.find((q) => q.model === 'ResuMate Offline')?.used_today).to.equal(0);
+    });
+
     it('refuses an application past the cap; a soft delete frees a place, a restore takes one', async () => {
       const alice = await capped.newUser();
       const create = () => alice.post<{ id: number }>('/api/job-applications/', { job_title: 'j', company_name: 'c' });
