@@ -85,6 +85,16 @@ async function observe(url: string, pid: number, stop: Promise<unknown>): Promis
   return { peakRssMb, healthzMs: await probe.stop() };
 }
 
+/**
+ * The API's own event-loop delay (prom-client's histogram, reset at each scrape) since the last
+ * scrape: what its event loop added, apart from the machine's scheduling.
+ */
+async function eventLoopDelayMs(url: string): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) => 1000 * Number(new RegExp(`^resumate_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { p99: read('p99'), max: read('max') };
+}
+
 async function signIn(url: string): Promise<string> {
   const json = { 'content-type': 'application/json' };
   const username = 'bench_bounds_user';
@@ -118,6 +128,7 @@ export async function main(): Promise<boolean> {
 
     const idle = await observe(server.url, server.pid, sleep(3000));
     let lists = 0;
+    const idleLoop = await eventLoopDelayMs(server.url);
     const cpuBefore = await cpuSeconds(server.pid);
     const until = performance.now() + durationS * 1000;
     const listing = Promise.all(
@@ -130,6 +141,7 @@ export async function main(): Promise<boolean> {
     );
     const busy = await observe(server.url, server.pid, listing);
     const apiCpuS = (await cpuSeconds(server.pid)) - cpuBefore;
+    const busyLoop = await eventLoopDelayMs(server.url);
 
     const growthMb = busy.peakRssMb - idle.peakRssMb;
     const idleP99 = percentile(idle.healthzMs, 0.99);
@@ -143,6 +155,7 @@ export async function main(): Promise<boolean> {
     );
     const loadAverage = (await readFile('/proc/loadavg', 'utf8')).split(' ')[0];
     console.log(`API CPU ${fmt(apiCpuS, 1)} s in ${durationS} s (${fmt((100 * apiCpuS) / durationS)}% of one core); machine load average ${loadAverage} on ${availableParallelism()} cores`);
+    console.log(`API event-loop delay p99 / max: idle ${fmt(idleLoop.p99, 1)} / ${fmt(idleLoop.max, 1)} ms, busy ${fmt(busyLoop.p99, 1)} / ${fmt(busyLoop.max, 1)} ms`);
     console.log(`RSS growth ${fmt(growthMb)} MB (target < ${RSS_GROWTH_TARGET_MB}); /healthz p99 ${fmt(busyP99, 1)} ms (target < ${HEALTHZ_P99_TARGET_MS})`);
     return lists > 0 && growthMb < RSS_GROWTH_TARGET_MB && busyP99 < HEALTHZ_P99_TARGET_MS;
   } finally {
