@@ -25,6 +25,8 @@ export interface Config {
   /** Unset: human-readable on a terminal, JSON lines otherwise. */
   logFormat?: 'pretty' | 'json';
   runProjections: boolean;
+  /** Creates the public example applications at start-up when they are missing, as the original does. */
+  seedExamples: boolean;
   dataDir: string;
   embeddedPgPort: number;
   projectionWaitTimeoutMs: number;
@@ -35,6 +37,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** GET /metrics: a bearer token it requires, and/or its own listener (then the API's port does not serve it). */
   metrics: { token?: string; listen?: { port: number; host: string } };
+  /** Largest append (events' type, data and metadata as JSON), below EventStoreDB's 1 MiB MaxAppendSize. */
+  maxAppendBytes: number;
   /** A request still running after this long is answered 503 (AI generation gets its own, longer bound). */
   requestTimeoutMs: number;
   /** bcrypt on the thread pool (native addon) or on the event loop (bcryptjs); cost factor. */
@@ -47,6 +51,13 @@ export interface Config {
     registrationsPerIp: number;
     registrationWindowS: number;
   };
+  /** What one user may keep: resumes, and job applications that are not soft-deleted. */
+  storageLimits: StorageLimits;
+}
+
+export interface StorageLimits {
+  resumesPerUser: number;
+  jobApplicationsPerUser: number;
 }
 
 /** TRUST_PROXY: the number of proxies in front (each appends to X-Forwarded-For), or their addresses and CIDRs. */
@@ -190,7 +201,7 @@ const envSchema = z.object({
     false, // a cluster lists several host:port pairs, which no URL parser accepts
   ).optional(),
   PORT: port(8000),
-  HOST: z.string().trim().default('0.0.0.0'),
+  HOST: optional,
   LOG_LEVEL: z
     .string()
     .trim()
@@ -204,6 +215,7 @@ const envSchema = z.object({
     .pipe(z.enum(['pretty', 'json'], { error: (iss) => `must be pretty or json ${got(iss.input)}` }))
     .optional(),
   RUN_PROJECTIONS: bool(true),
+  SEED_EXAMPLES: bool(true),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: port(54329),
   PROJECTION_WAIT_TIMEOUT_MS: positive(5000),
@@ -214,6 +226,7 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().trim().min(16, { error: 'must be at least 16 characters (a random secret)' }).optional(),
   METRICS_PORT: anInteger(1, 65535).optional(),
   METRICS_HOST: z.string().trim().optional(),
+  MAX_APPEND_BYTES: integer(1024, 1_040_000, 1_000_000),
   REQUEST_TIMEOUT_MS: positive(30_000),
   BCRYPT_IMPLEMENTATION: z
     .enum(['native', 'bcryptjs'], { error: (iss) => `must be native or bcryptjs ${got(iss.input)}` })
@@ -224,6 +237,8 @@ const envSchema = z.object({
   THROTTLE_LOGIN_WINDOW_S: positive(300),
   THROTTLE_REGISTRATIONS_PER_IP: positive(20),
   THROTTLE_REGISTRATION_WINDOW_S: positive(3600),
+  MAX_RESUMES_PER_USER: positive(1000),
+  MAX_JOB_APPLICATIONS_PER_USER: positive(5000),
 });
 type Env = z.infer<typeof envSchema>;
 
@@ -263,10 +278,11 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
       ? { kind: 'eventstoredb', connectionString: asEsdbScheme(e.EVENTSTORE_CONNECTION_STRING) }
       : { kind: 'postgres' },
     port: e.PORT,
-    host: e.HOST,
+    host: listenHost(e),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     runProjections: e.RUN_PROJECTIONS,
+    seedExamples: e.SEED_EXAMPLES,
     dataDir: path.resolve(e.DATA_DIR),
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     projectionWaitTimeoutMs: e.PROJECTION_WAIT_TIMEOUT_MS,
@@ -275,6 +291,7 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     metrics: metricsFrom(e),
+    maxAppendBytes: e.MAX_APPEND_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     bcrypt: { implementation: e.BCRYPT_IMPLEMENTATION, rounds: e.BCRYPT_ROUNDS },
     throttling: {
@@ -284,6 +301,7 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
       registrationsPerIp: e.THROTTLE_REGISTRATIONS_PER_IP,
       registrationWindowS: e.THROTTLE_REGISTRATION_WINDOW_S,
     },
+    storageLimits: { resumesPerUser: e.MAX_RESUMES_PER_USER, jobApplicationsPerUser: e.MAX_JOB_APPLICATIONS_PER_USER },
   };
 }
 
@@ -303,6 +321,9 @@ function databaseFrom(e: Env, present: Record<string, unknown>): Config['databas
   return { kind: 'url', url: `postgres://${credentials}${host}/${encodeURIComponent(e.DB_NAME)}` };
 }
 
+/** In development (the development secret) only this machine can reach the server, unless HOST says otherwise. */
+const listenHost = (e: Env): string => e.HOST?.trim() ?? (e.DEBUG ? '127.0.0.1' : '0.0.0.0');
+
 function redisFrom(e: Env, present: Record<string, unknown>): Config['redis'] {
   if (e.REDIS_URL) return { kind: 'url', url: e.REDIS_URL };
   if (!e.REDIS_HOST) {
@@ -320,7 +341,7 @@ function metricsFrom(e: Env): Config['metrics'] {
     return { token: e.METRICS_TOKEN };
   }
   if (e.METRICS_PORT === e.PORT) throw new ConfigError('METRICS_PORT', `must differ from PORT ${got(e.METRICS_PORT)}`);
-  return { token: e.METRICS_TOKEN, listen: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.HOST } };
+  return { token: e.METRICS_TOKEN, listen: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? listenHost(e) } };
 }
 
 const ADMIN_FIELDS = ['USERNAME', 'EMAIL', 'PASSWORD'] as const;
@@ -386,6 +407,7 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     logLevel: config.logLevel,
     logFormat: config.logFormat,
     runProjections: config.runProjections,
+    seedExamples: config.seedExamples,
     dataDir: config.dataDir,
     embeddedPgPort: config.embeddedPgPort,
     projectionWaitTimeoutMs: config.projectionWaitTimeoutMs,
@@ -394,8 +416,10 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     trustProxy: config.trustProxy,
     bcrypt: config.bcrypt,
     throttling: config.throttling,
+    storageLimits: config.storageLimits,
     bodyLimitBytes: config.bodyLimitBytes,
     metrics: { token: secret(config.metrics.token), listen: config.metrics.listen },
+    maxAppendBytes: config.maxAppendBytes,
     requestTimeoutMs: config.requestTimeoutMs,
   };
 }

@@ -7,6 +7,7 @@ import { createCache } from './cache/createCache.js';
 import type { Cache } from './cache/cache.js';
 import { createKnex, migrateToLatest } from './db/knex.js';
 import { createEventStore } from './eventstore/createEventStore.js';
+import { limitAppendSize } from './eventstore/appendSizeLimit.js';
 import type { EventStore } from './eventstore/port.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { answerParserRefusals } from './http/clientError.js';
@@ -19,7 +20,9 @@ import { createTokenService } from './auth/tokens.js';
 import { ensureAdmin } from './commands/bootstrapAdmin.js';
 import { systemClock, type Clock, type CommandDeps } from './commands/deps.js';
 import { ensureOfflineModel } from './commands/aiModels.js';
+import { seedExamplesAtStart } from './commands/examples.js';
 import { sequenceIds } from './db/ids.js';
+import { postgresSnapshots } from './db/streamSnapshots.js';
 import { authRoutes } from './http/routes/auth.js';
 import { exampleRoutes } from './http/routes/examples.js';
 import { jobApplicationRoutes } from './http/routes/jobApplications.js';
@@ -51,6 +54,7 @@ import { applyServerTimeouts, closeGracefully } from './http/gracefulServer.js';
 import { maskUrl } from './config.js';
 import { isConnectionFailure } from './db/connectionFailure.js';
 import { StartupFailure } from './startupFailure.js';
+import { storageCaps } from './commands/storageCaps.js';
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -114,7 +118,7 @@ export async function startInfrastructure(
       throw unusableDatabase(err, embedded ? 'the embedded PostgreSQL' : maskUrl(databaseUrl));
     });
     if (applied.length > 0) logger.info(`database migrated: ${applied.length} migration(s) applied`);
-    const rawStore = await createEventStore(config.eventStore, databaseUrl, logger);
+    const rawStore = limitAppendSize(await createEventStore(config.eventStore, databaseUrl, logger), config.maxAppendBytes);
     opened.push(rawStore);
     const store = metrics ? instrumentEventStore(rawStore, metrics) : rawStore;
     const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
@@ -183,6 +187,7 @@ export function commandDeps(infra: Infrastructure, clock: Clock = systemClock): 
     store: infra.store,
     ids: sequenceIds(infra.db),
     clock,
+    snapshots: postgresSnapshots(infra.db),
     waitFor: (readModels, position) => infra.projections.waitFor(readModels, position),
   };
 }
@@ -205,6 +210,7 @@ async function serve(config: Config, logger: Logger, clock: Clock, metrics: Metr
   const hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds);
   if (config.admin) await ensureAdmin(commands, hasher, config.admin, logger);
   await ensureOfflineModel(commands, db, logger);
+  if (config.seedExamples) await seedExamplesAtStart({ commands, db, catchUp: () => infrastructure.projections.catchUp() }, logger);
   const tokens = createTokenService({
     secretKey: config.secretKey,
     accessLifetimeS: config.accessTokenLifetimeS,
@@ -214,6 +220,7 @@ async function serve(config: Config, logger: Logger, clock: Clock, metrics: Metr
   const { throttling: t } = config;
   const throttle = (keyPrefix: string, limit: number, windowS: number) => createThrottle(cache, { keyPrefix, limit, windowS, logger });
   const recordRequest = requestDurationRecorder(metrics.httpRequestDuration);
+  const caps = storageCaps(db, config.storageLimits);
   const metricsRouter = metricsRoutes({
     contentType: metrics.registry.contentType,
     token: config.metrics.token,
@@ -236,9 +243,9 @@ async function serve(config: Config, logger: Logger, clock: Clock, metrics: Metr
     // Busiest first: a request stops at the first router that has its route.
     routers: [
       exampleRoutes({ db, lists: infrastructure.lists }),
-      aiRoutes({ db, commands, lists: infrastructure.lists, config, logger, aiCalls: aiCallObserver(metrics) }),
-      jobApplicationRoutes({ db, commands }),
-      resumeRoutes({ db, commands }),
+      aiRoutes({ db, commands, lists: infrastructure.lists, config, logger, aiCalls: aiCallObserver(metrics), caps }),
+      jobApplicationRoutes({ db, commands, caps }),
+      resumeRoutes({ db, commands, caps }),
       authRoutes({
         db,
         commands,

@@ -42,9 +42,10 @@ describe('loadConfig', () => {
         openRouterApiKey: undefined,
         aiTimeoutMs: 60_000,
         port: 8000,
-        host: '0.0.0.0',
+        host: '127.0.0.1',
         logLevel: 'info',
         runProjections: true,
+        seedExamples: true,
         dataDir: path.resolve('.data'),
         embeddedPgPort: 54329,
         projectionWaitTimeoutMs: 5000,
@@ -52,7 +53,9 @@ describe('loadConfig', () => {
         refreshTokenLifetimeS: 86_400,
         trustProxy: { hops: 0 },
         bodyLimitBytes: 1_048_576,
+        storageLimits: { resumesPerUser: 1000, jobApplicationsPerUser: 5000 },
         metrics: { token: undefined },
+        maxAppendBytes: 1_000_000,
       });
     });
   });
@@ -61,6 +64,17 @@ describe('loadConfig', () => {
     const config = loadConfig(prod);
     expect(config).to.deep.include({ debug: false, secretKey: prod.SECRET_KEY, secretKeyIsDefault: false });
     expect(config.allowedHosts).to.deep.equal(['api.example.com']);
+  });
+
+  it('listens on every interface in production and only on this machine in development, unless HOST is set', () => {
+    expect(loadConfig(prod).host).to.equal('0.0.0.0');
+    expect(loadConfig(dev).host).to.equal('127.0.0.1');
+    expect(loadConfig({ ...dev, HOST: '0.0.0.0' }).host).to.equal('0.0.0.0');
+  });
+
+  it('seeds the example applications unless SEED_EXAMPLES=False', () => {
+    expect(loadConfig(prod).seedExamples).to.equal(true);
+    expect(loadConfig({ ...prod, SEED_EXAMPLES: 'False' }).seedExamples).to.equal(false);
   });
 
   it('treats an empty value as not set', () => {
@@ -114,7 +128,10 @@ describe('loadConfig', () => {
       ACCESS_TOKEN_LIFETIME_S: '60',
       REFRESH_TOKEN_LIFETIME_S: '3600',
       BODY_LIMIT_BYTES: '2048',
+      MAX_APPEND_BYTES: '500000',
       REQUEST_TIMEOUT_MS: '1500',
+      MAX_RESUMES_PER_USER: '3',
+      MAX_JOB_APPLICATIONS_PER_USER: '4',
     });
     expect(config).to.deep.include({
       allowedHosts: ['api.example.com', '.example.org', '*'],
@@ -134,7 +151,9 @@ describe('loadConfig', () => {
       accessTokenLifetimeS: 60,
       refreshTokenLifetimeS: 3600,
       bodyLimitBytes: 2048,
+      maxAppendBytes: 500_000,
       requestTimeoutMs: 1500,
+      storageLimits: { resumesPerUser: 3, jobApplicationsPerUser: 4 },
     });
   });
 
@@ -240,6 +259,7 @@ describe('loadConfig', () => {
       ['a zero ACCESS_TOKEN_LIFETIME_S', { ...dev, ACCESS_TOKEN_LIFETIME_S: '0' }, 'ACCESS_TOKEN_LIFETIME_S must be a positive integer (got "0")'],
       ['a bad REFRESH_TOKEN_LIFETIME_S', { ...dev, REFRESH_TOKEN_LIFETIME_S: '1d' }, 'REFRESH_TOKEN_LIFETIME_S must be a positive integer (got "1d")'],
       ['a bad BODY_LIMIT_BYTES', { ...dev, BODY_LIMIT_BYTES: '1mb' }, 'BODY_LIMIT_BYTES must be a positive integer (got "1mb")'],
+      ['MAX_APPEND_BYTES at or over EventStoreDB\'s limit', { ...dev, MAX_APPEND_BYTES: '1048576' }, 'MAX_APPEND_BYTES must be an integer between 1024 and 1040000 (got "1048576")'],
       ['a zero REQUEST_TIMEOUT_MS', { ...dev, REQUEST_TIMEOUT_MS: '0' }, 'REQUEST_TIMEOUT_MS must be a positive integer (got "0")'],
       ['an unknown LOG_LEVEL', { ...dev, LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
       ['an unknown LOG_FORMAT', { ...dev, LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be pretty or json (got "xml")'],

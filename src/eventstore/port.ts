@@ -72,10 +72,10 @@ export interface EventStore {
     events: readonly NewEvent[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult>;
-  /** Events of one stream in revision order; empty for a stream that does not exist. */
+  /** Events of one stream in revision order (at most `maxCount` of them); empty for a stream that does not exist. */
   readStream<E extends DomainEvent = DomainEvent>(
     streamId: string,
-    options?: { fromRevision?: bigint },
+    options?: { fromRevision?: bigint; maxCount?: number },
   ): Promise<RecordedEvent<E>[]>;
   /** Events in global order, never past an event whose writer has not committed yet. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
@@ -105,5 +105,19 @@ export class WrongExpectedVersionError extends Error {
   ) {
     super(`Wrong expected version for stream ${streamId}: expected ${String(expected)}, actual ${String(actual)}`);
     this.name = 'WrongExpectedVersionError';
+  }
+}
+
+/** An append refused for its size: EventStoreDB refuses any over its MaxAppendSize (1 MiB by default). */
+export class AppendTooLargeError extends Error {
+  readonly code = 'append_too_large';
+  constructor(
+    readonly streamId: string,
+    /** Serialized size of the refused events (types, data and metadata as UTF-8 JSON). */
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(`Append to stream ${streamId} refused: ${bytes} bytes, over the limit of ${maxBytes}`);
+    this.name = 'AppendTooLargeError';
   }
 }

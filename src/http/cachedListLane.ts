@@ -19,7 +19,7 @@ export interface CachedListRoute {
 
 export interface CachedListLaneOptions {
   routes: readonly CachedListRoute[];
-  lists: Pick<CachedLists, 'peek'>;
+  lists: Pick<CachedLists, 'peek' | 'kind'>;
   logger: Logger;
   recordRequest?: RecordRequestDuration;
   allowedHosts: readonly string[];
@@ -65,7 +65,7 @@ export function cachedListLane(app: Koa, options: CachedListLaneOptions): Reques
     const stored = await options.lists.peek(route.key).catch(() => null);
     if (stored === null) return void full(req, res); // the app answers (and counts) the MISS or the BYPASS
     const requestId = requestIdOf(singleHeader(req.headers['x-request-id']));
-    const body = hitBody(stored);
+    const body = hitBody(stored, options.lists.kind);
     res.writeHead(200, [...fixedHeaders, 'X-Request-Id', requestId, 'Content-Length', String(Buffer.byteLength(body))]);
     res.end(body);
     options.recordRequest?.(route.path, 'GET', 200, (performance.now() - started) / 1000);
