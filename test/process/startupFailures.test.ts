@@ -18,6 +18,7 @@ describe('start-up failures', function () {
     DEBUG: 'False',
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
+    SEED_EXAMPLES: 'False', // the run's database is shared
     ...overrides,
   });
 
