@@ -1,7 +1,10 @@
+import { unzipSync } from 'node:zlib';
 import type { Context, Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import { ParseError, PayloadTooLarge, UnsupportedMediaType, type AppError } from '../../domain/errors.js';
 import { httpStatusOf } from './errors.js';
+import { findOutOfRangeNumber } from './outOfRangeNumber.js';
+import { describeInvalidUtf8 } from './utf8Error.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
 
@@ -38,7 +41,16 @@ export function bodyParser({ limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitByt
     if (!ctx.is(ACCEPTED_TYPES)) throw new UnsupportedMediaType(ctx.get('Content-Type'));
     // Refuse a declared oversize body before reading a byte; raw-body also stops a chunked one at the limit.
     if (Number(ctx.get('Content-Length')) > limitBytes) throw new PayloadTooLarge();
-    await parse(ctx, async () => {});
+    const received = ctx.is(MULTIPART_TYPES) ? undefined : recordBytes(ctx);
+    try {
+      await parse(ctx, async () => {});
+    } catch (err) {
+      // Python decodes before it parses: bytes that are not UTF-8 are the error to report.
+      if (err instanceof ParseError && received) refuseInvalidUtf8(ctx, received(), limitBytes);
+      throw err;
+    }
+    if (received) refuseInvalidUtf8(ctx, received(), limitBytes);
+    if (ctx.is(JSON_TYPES)) refuseOutOfRangeNumbers(ctx.request.body);
     if (ctx.request.rawBody === '') ctx.request.body = {};
     delete ctx.request.rawBody;
   };
@@ -62,6 +74,39 @@ export function bodyParser({ limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitByt
 /** Like Django: a Content-Length of 0 is no body at all, whatever the Content-Type. */
 function hasBody(ctx: Context): boolean {
   return Number(ctx.get('Content-Length')) > 0 || ctx.get('Transfer-Encoding') !== '';
+}
+
+/**
+ * The body's bytes as they arrive, beside the parser that reads them: its decoder would quietly
+ * turn bytes that are not UTF-8 into U+FFFD. Both listeners are attached in this tick, before
+ * the stream flows, so each sees every chunk.
+ */
+function recordBytes(ctx: Context): () => Buffer {
+  const chunks: Buffer[] = [];
+  ctx.req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return () => Buffer.concat(chunks);
+}
+
+function refuseInvalidUtf8(ctx: Context, received: Buffer, limitBytes: number): void {
+  const bytes = decompressed(ctx, received, limitBytes);
+  const problem = bytes && describeInvalidUtf8(bytes);
+  if (problem) throw new ParseError(`${ctx.is(FORM_TYPES) ? 'Form' : 'JSON'} parse error - ${problem}`);
+}
+
+/** What the parser read after inflating a gzip or deflate body; undefined if it does not inflate (the parser says so). */
+function decompressed(ctx: Context, received: Buffer, limitBytes: number): Buffer | undefined {
+  const encoding = ctx.get('Content-Encoding').toLowerCase();
+  if (encoding === '' || encoding === 'identity') return received;
+  try {
+    return unzipSync(received, { maxOutputLength: limitBytes });
+  } catch {
+    return undefined;
+  }
+}
+
+function refuseOutOfRangeNumbers(body: unknown): void {
+  const number = findOutOfRangeNumber(body);
+  if (number !== undefined) throw new ParseError(`JSON parse error - Out of range float values are not JSON compliant: '${number}'`);
 }
 
 function toParseFailure(err: Error, ctx: Context): AppError {
