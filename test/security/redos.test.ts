@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { check } from 'recheck';
 import { findSourceRegexes, type SourceRegex } from '../support/sourceRegexes.js';
 
-// Step limits only, no clock: a verdict must not depend on how busy the machine is.
+// Search by step limits, not the clock, so a busy machine cannot turn a verdict into "unknown".
+// The recall stays timed: it confirms a found attack by running it, and "safe" never needs one.
 const UNTIMED = { timeout: null, attackTimeout: null, incubationTimeout: null, seedingTimeout: null };
 
 async function verdictOf({ source, flags }: Pick<SourceRegex, 'source' | 'flags'>): Promise<string> {
