@@ -41,15 +41,12 @@ export function bodyParser({ limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitByt
     if (!ctx.is(ACCEPTED_TYPES)) throw new UnsupportedMediaType(ctx.get('Content-Type'));
     // Refuse a declared oversize body before reading a byte; raw-body also stops a chunked one at the limit.
     if (Number(ctx.get('Content-Length')) > limitBytes) throw new PayloadTooLarge();
-    const received = ctx.is(MULTIPART_TYPES) ? undefined : recordBytes(ctx);
-    try {
-      await parse(ctx, async () => {});
-    } catch (err) {
-      // Python decodes before it parses: bytes that are not UTF-8 are the error to report.
-      if (err instanceof ParseError && received) refuseInvalidUtf8(ctx, received(), limitBytes);
-      throw err;
-    }
-    if (received) refuseInvalidUtf8(ctx, received(), limitBytes);
+    const recording = ctx.is(MULTIPART_TYPES) ? undefined : recordBytes(ctx, limitBytes);
+    const failure = await parse(ctx, async () => {}).then(() => undefined, (err: unknown) => err);
+    const received = recording?.stop();
+    // Python decodes before it parses: bytes that are not UTF-8 are the error to report.
+    if (received && (failure === undefined || failure instanceof ParseError)) refuseInvalidUtf8(ctx, received, limitBytes);
+    if (failure !== undefined) throw failure;
     if (ctx.is(JSON_TYPES)) refuseOutOfRangeNumbers(ctx.request.body);
     if (ctx.request.rawBody === '') ctx.request.body = {};
     delete ctx.request.rawBody;
@@ -79,12 +76,23 @@ function hasBody(ctx: Context): boolean {
 /**
  * The body's bytes as they arrive, beside the parser that reads them: its decoder would quietly
  * turn bytes that are not UTF-8 into U+FFFD. Both listeners are attached in this tick, before
- * the stream flows, so each sees every chunk.
+ * the stream flows, so each sees every chunk. Past the limit the parser fails with a 413, so
+ * nothing more is kept.
  */
-function recordBytes(ctx: Context): () => Buffer {
+function recordBytes(ctx: Context, limitBytes: number): { stop(): Buffer } {
   const chunks: Buffer[] = [];
-  ctx.req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return () => Buffer.concat(chunks);
+  let size = 0;
+  const record = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limitBytes) chunks.push(chunk);
+  };
+  ctx.req.on('data', record);
+  return {
+    stop: () => {
+      ctx.req.off('data', record);
+      return Buffer.concat(chunks);
+    },
+  };
 }
 
 function refuseInvalidUtf8(ctx: Context, received: Buffer, limitBytes: number): void {
