@@ -11,10 +11,10 @@ export function describeInvalidUtf8(bytes: Buffer): string | undefined {
   while (at < bytes.length) {
     const lead = bytes[at]!;
     const length = sequenceLength(lead);
-    if (length === 0) return byteError(lead, at, 'invalid start byte');
+    if (length === 0) return decodeError(bytes, at, at, 'invalid start byte');
     for (let i = 1; i < length; i++) {
-      if (at + i === bytes.length) return endError(bytes, at);
-      if (!continues(lead, i, bytes[at + i]!)) return byteError(lead, at, 'invalid continuation byte');
+      if (at + i === bytes.length) return decodeError(bytes, at, at + i - 1, 'unexpected end of data');
+      if (!continues(lead, i, bytes[at + i]!)) return decodeError(bytes, at, at + i - 1, 'invalid continuation byte');
     }
     at += length;
   }
@@ -36,13 +36,8 @@ function continues(lead: number, index: number, byte: number): boolean {
   return byte >= low && byte <= high;
 }
 
-const hex = (byte: number) => `0x${byte.toString(16).padStart(2, '0')}`;
-
-function byteError(byte: number, at: number, reason: string): string {
-  return `'utf-8' codec can't decode byte ${hex(byte)} in position ${at}: ${reason}`;
-}
-
-function endError(bytes: Buffer, at: number): string {
-  const last = bytes.length - 1;
-  return at === last ? byteError(bytes[at]!, at, 'unexpected end of data') : `'utf-8' codec can't decode bytes in position ${at}-${last}: unexpected end of data`;
+/** Python names the bytes it gave up on: the lead byte alone, or the lead and its valid continuations. */
+function decodeError(bytes: Buffer, first: number, last: number, reason: string): string {
+  const which = first === last ? `byte 0x${bytes[first]!.toString(16).padStart(2, '0')} in position ${first}` : `bytes in position ${first}-${last}`;
+  return `'utf-8' codec can't decode ${which}: ${reason}`;
 }
