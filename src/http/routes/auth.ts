@@ -1,13 +1,16 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Knex } from 'knex';
+import { DEVICE_COOKIE, DEVICE_COOKIE_LIFETIME_S, type DeviceCookies } from '../../auth/deviceCookie.js';
+import type { HashingPool } from '../../auth/hashingPool.js';
+import type { LoginAttempt, LoginThrottle } from '../../auth/loginThrottle.js';
 import type { PasswordHasher } from '../../auth/passwordHasher.js';
 import type { TokenService } from '../../auth/tokens.js';
 import type { Throttle } from '../../auth/throttle.js';
 import { requireUser } from '../../auth/bearer.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import { registerUser, upgradePasswordHash } from '../../commands/users.js';
-import { AuthenticationFailed, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
+import { AuthenticationFailed, ServiceUnavailable, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
 import { validatePassword } from '../../domain/user/passwordPolicy.js';
 import { USERNAME_TAKEN } from '../../domain/username/index.js';
 import { findUserById, findUserByUsername } from '../../projections/users.js';
@@ -22,8 +25,12 @@ export interface AuthRouteDeps {
   db: Knex;
   commands: CommandDeps;
   hasher: PasswordHasher;
+  /** Every hash and check goes through it: bounded, 503 at once when full. */
+  hashing: HashingPool;
   tokens: TokenService;
-  throttles: { loginByUsername: Throttle; loginByIp: Throttle; registerByIp: Throttle };
+  devices: DeviceCookies;
+  login: LoginThrottle;
+  registerByIp: Throttle;
 }
 
 const register = bodyValidator(registerBody);
@@ -39,11 +46,15 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   const upgrading = new Set<number>();
 
   r.post('/register', async (ctx) => {
-    await deps.throttles.registerByIp.hit(ctx.ip);
+    await deps.registerByIp.consume(ctx.ip);
     const input = await parseRegistration(deps.db, ctx.request.body);
+    const passwordHash = await deps.hashing.run(ctx.ip, () => deps.hasher.hash(input.password)).catch(async (err: unknown) => {
+      if (err instanceof ServiceUnavailable) await deps.registerByIp.refund(ctx.ip);
+      throw err;
+    });
     const id = await registerUser(
       deps.commands,
-      { username: input.username, email: input.email, passwordHash: await deps.hasher.hash(input.password), isStaff: false },
+      { username: input.username, email: input.email, passwordHash, isStaff: false },
       commandContext(ctx, deps.commands.clock),
     );
     ctx.status = 201;
@@ -52,15 +63,13 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   r.post('/token', async (ctx) => {
     const { username, password } = obtain.parse(ctx.request.body);
-    await deps.throttles.loginByUsername.check(username.toLowerCase());
-    await deps.throttles.loginByIp.check(ctx.ip);
-    const user = await findUserByUsername(deps.db, username);
-    const valid = await deps.hasher.verify(password, user?.passwordHash);
-    if (!user || !valid || !user.isActive) {
-      await deps.throttles.loginByUsername.hit(username.toLowerCase());
-      await deps.throttles.loginByIp.hit(ctx.ip);
-      throw new AuthenticationFailed(NO_ACTIVE_ACCOUNT, 'no_active_account');
-    }
+    const usernameKey = username.toLowerCase();
+    const attempt: LoginAttempt = { username: usernameKey, ip: ctx.ip, deviceId: deps.devices.deviceOf(ctx.cookies.get(DEVICE_COOKIE), usernameKey) };
+    await deps.login.admit(attempt);
+    const user = await checkPassword(deps, attempt, username, password);
+    if (!user) throw new AuthenticationFailed(NO_ACTIVE_ACCOUNT, 'no_active_account');
+    await deps.login.forgive(attempt);
+    rememberDevice(ctx, deps.devices, attempt);
     if (deps.hasher.needsRehash(user.passwordHash)) upgradeInBackground(ctx, deps, upgrading, user, password);
     const pair = deps.tokens.issuePair(user.id);
     ctx.body = { refresh: pair.refresh, access: pair.access };
@@ -92,8 +101,18 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
 const pair = { description: 'A new access and refresh token.', schema: tokenPair };
 export const authOperations: OperationSpec[] = [
-  { method: 'post', path: '/api/auth/register', tag: 'Auth', auth: 'public', summary: 'Create an account', body: register.schema, responses: { 201: { description: 'Registered.', schema: registeredUser } }, errors: [429] },
-  { method: 'post', path: '/api/auth/token', tag: 'Auth', auth: 'public', summary: 'Sign in: obtain an access and a refresh token', body: obtain.schema, responses: { 200: pair }, errors: [401, 429] },
+  { method: 'post', path: '/api/auth/register', tag: 'Auth', auth: 'public', summary: 'Create an account', body: register.schema, responses: { 201: { description: 'Registered.', schema: registeredUser } }, errors: [429, 503] },
+  {
+    method: 'post',
+    path: '/api/auth/token',
+    tag: 'Auth',
+    auth: 'public',
+    summary: 'Sign in: obtain an access and a refresh token',
+    description: `Also sets the \`${DEVICE_COOKIE}\` device cookie: sent back on later sign-ins, it exempts this device from the per-username lockout that strangers' failed guesses can cause.`,
+    body: obtain.schema,
+    responses: { 200: pair },
+    errors: [401, 429, 503],
+  },
   {
     method: 'post',
     path: '/api/auth/token/refresh',
@@ -110,18 +129,49 @@ export const authOperations: OperationSpec[] = [
 ];
 
 /**
- * Replaces an imported Django hash by a bcrypt one once its password is proven, without
- * holding up the login: the event is appended while the response goes out. A failure is
- * logged through Koa's error event and the next login tries again (the old hash still works).
+ * The user when the password is theirs and the account active, else undefined (a failure that
+ * stays counted). A check that never ran (hashing full, database away) is not a failure: its
+ * counts are given back before the error answers.
+ */
+async function checkPassword(deps: AuthRouteDeps, attempt: LoginAttempt, username: string, password: string) {
+  try {
+    const user = await findUserByUsername(deps.db, username);
+    const valid = await deps.hashing.run(attempt.ip, () => deps.hasher.verify(password, user?.passwordHash));
+    return user && valid && user.isActive ? user : undefined;
+  } catch (err) {
+    await deps.login.forgive(attempt);
+    throw err;
+  }
+}
+
+/** Issues (or renews) the device cookie for this username; body untouched, as COMPAT.md requires. */
+function rememberDevice(ctx: Context, devices: DeviceCookies, attempt: LoginAttempt): void {
+  ctx.cookies.set(DEVICE_COOKIE, devices.issue(attempt.username, attempt.deviceId), {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/api/auth',
+    maxAge: DEVICE_COOKIE_LIFETIME_S * 1000,
+    secure: ctx.secure,
+    signed: false,
+    overwrite: true,
+  });
+}
+
+/**
+ * Replaces a hash that is not the current kind (Django PBKDF2, plain bcrypt) once its password
+ * is proven, without holding up the login: the event is appended while the response goes out.
+ * A failure, or hashing being full, leaves the old hash working and the next login tries again.
  */
 function upgradeInBackground(ctx: Context, deps: AuthRouteDeps, upgrading: Set<number>, user: { id: number; passwordHash: string }, password: string): void {
   if (upgrading.has(user.id)) return;
   upgrading.add(user.id);
   const context = commandContext(ctx, deps.commands.clock);
-  void deps.hasher
-    .hash(password)
+  void deps.hashing
+    .run(ctx.ip, () => deps.hasher.hash(password))
     .then((fresh) => upgradePasswordHash(deps.commands, user.id, user.passwordHash, fresh, context))
-    .catch((err: unknown) => ctx.app.emit('error', err))
+    .catch((err: unknown) => {
+      if (!(err instanceof ServiceUnavailable)) ctx.app.emit('error', err);
+    })
     .finally(() => upgrading.delete(user.id));
 }
 
