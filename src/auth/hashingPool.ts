@@ -7,8 +7,17 @@ export interface HashingPool {
    * already holds its share: a flood from one address cannot take every slot.
    */
   run<T>(client: string, task: () => Promise<T>): Promise<T>;
+  /** Takes a place now (or refuses at once, as `run` does) for a task started later; release it if unused. */
+  reserve(client: string): HashingSlot;
   /** Hashes and checks running or waiting now (for tests and metrics). */
   readonly load: number;
+}
+
+export interface HashingSlot {
+  /** Runs the task in this place (waiting for a running slot if need be); the place is freed after. */
+  run<T>(task: () => Promise<T>): Promise<T>;
+  /** Frees the place without running anything (a no-op once `run` was called). */
+  release(): void;
 }
 
 export interface HashingPoolOptions {
@@ -30,37 +39,70 @@ export function hashingPool({ concurrency, queue }: HashingPoolOptions): Hashing
   if (!Number.isSafeInteger(queue) || queue < 0) throw new RangeError(`hashing queue must be a whole number (got ${queue})`);
   const slots = concurrency + queue;
   const perClient = Math.ceil(slots / 2);
-  const waiting: Array<() => void> = [];
+  const waiting: Array<{ client: string; start: () => void }> = [];
   const byClient = new Map<string, number>();
+  const runningByClient = new Map<string, number>();
   let running = 0;
   let admitted = 0;
 
-  const release = (client: string): void => {
+  const count = (counts: Map<string, number>, client: string, delta: number): void => {
+    const n = (counts.get(client) ?? 0) + delta;
+    if (n === 0) counts.delete(client);
+    else counts.set(client, n);
+  };
+  const start = (next: { client: string; start: () => void }): void => {
+    count(runningByClient, next.client, 1);
+    next.start();
+  };
+  // A freed slot goes first to another client with nothing running (round robin over addresses),
+  // so one address's queue does not delay another's.
+  const nextIndex = (released: string): number => {
+    const idle = (w: { client: string }) => !runningByClient.has(w.client);
+    const other = waiting.findIndex((w) => w.client !== released && idle(w));
+    return other !== -1 ? other : Math.max(0, waiting.findIndex(idle));
+  };
+  const unreserve = (client: string): void => {
     admitted -= 1;
-    const held = (byClient.get(client) ?? 1) - 1;
-    if (held === 0) byClient.delete(client);
-    else byClient.set(client, held);
-    const next = waiting.shift();
-    if (next) next();
+    count(byClient, client, -1);
+  };
+  const finish = (client: string): void => {
+    unreserve(client);
+    count(runningByClient, client, -1);
+    const [next] = waiting.splice(nextIndex(client), 1);
+    if (next) start(next);
     else running -= 1;
   };
+
+  function reserve(client: string): HashingSlot {
+    if (admitted >= slots || (byClient.get(client) ?? 0) >= perClient) throw new ServiceUnavailable(HASHING_BUSY, 1);
+    admitted += 1;
+    count(byClient, client, 1);
+    let used = false;
+    return {
+      async run(task) {
+        used = true;
+        if (running < concurrency) {
+          running += 1;
+          start({ client, start: () => undefined });
+        } else await new Promise<void>((resolve) => waiting.push({ client, start: resolve }));
+        try {
+          return await task();
+        } finally {
+          finish(client);
+        }
+      },
+      release() {
+        if (!used) unreserve(client);
+        used = true;
+      },
+    };
+  }
 
   return {
     get load() {
       return admitted;
     },
-    async run(client, task) {
-      const held = byClient.get(client) ?? 0;
-      if (admitted >= slots || held >= perClient) throw new ServiceUnavailable(HASHING_BUSY, 1);
-      admitted += 1;
-      byClient.set(client, held + 1);
-      if (running < concurrency) running += 1;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
-      try {
-        return await task();
-      } finally {
-        release(client);
-      }
-    },
+    reserve,
+    run: async (client, task) => reserve(client).run(task),
   };
 }

@@ -55,6 +55,23 @@ describe('hashing pool', () => {
     expect(started).to.include('victim');
   });
 
+  it('gives a freed slot to another address before the flooding one’s queue', async () => {
+    const pool = hashingPool({ concurrency: 1, queue: 4 });
+    const started: string[] = [];
+    const [a0, a1, a2] = ['a0', 'a1', 'a2'].map((name) => heldTask(started, name)) as [ReturnType<typeof heldTask>, ReturnType<typeof heldTask>, ReturnType<typeof heldTask>];
+    const victim = heldTask(started, 'victim');
+    const runs = [pool.run('attacker', a0.task), pool.run('attacker', a1.task), pool.run('attacker', a2.task), pool.run('victim', victim.task)];
+    await Promise.resolve();
+    expect(started).to.deep.equal(['a0']);
+    a0.release();
+    await runs[0];
+    await Promise.resolve();
+    expect(started).to.deep.equal(['a0', 'victim']);
+    for (const t of [a1, a2, victim]) t.release();
+    await Promise.all(runs);
+    expect(started).to.deep.equal(['a0', 'victim', 'a1', 'a2']);
+  });
+
   it('frees the slot of a task that fails', async () => {
     const pool = hashingPool({ concurrency: 1, queue: 0 });
     await pool.run('a', () => Promise.reject(new Error('boom'))).catch(() => undefined);

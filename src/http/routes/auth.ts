@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Knex } from 'knex';
 import { DEVICE_COOKIE, DEVICE_COOKIE_LIFETIME_S, type DeviceCookies } from '../../auth/deviceCookie.js';
-import type { HashingPool } from '../../auth/hashingPool.js';
+import type { HashingPool, HashingSlot } from '../../auth/hashingPool.js';
 import type { LoginAttempt, LoginThrottle } from '../../auth/loginThrottle.js';
 import type { PasswordHasher } from '../../auth/passwordHasher.js';
 import type { TokenService } from '../../auth/tokens.js';
@@ -46,12 +46,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   const upgrading = new Set<number>();
 
   r.post('/register', async (ctx) => {
-    await deps.registerByIp.consume(ctx.ip);
-    const input = await parseRegistration(deps.db, ctx.request.body);
-    const passwordHash = await deps.hashing.run(ctx.ip, () => deps.hasher.hash(input.password)).catch(async (err: unknown) => {
-      if (err instanceof ServiceUnavailable) await deps.registerByIp.refund(ctx.ip);
-      throw err;
-    });
+    const { input, passwordHash } = await hashRegistration(deps, ctx.ip, ctx.request.body);
     const id = await registerUser(
       deps.commands,
       { username: input.username, email: input.email, passwordHash, isStaff: false },
@@ -65,8 +60,13 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     const { username, password } = obtain.parse(ctx.request.body);
     const usernameKey = username.toLowerCase();
     const attempt: LoginAttempt = { username: usernameKey, ip: ctx.ip, deviceId: deps.devices.deviceOf(ctx.cookies.get(DEVICE_COOKIE), usernameKey) };
-    await deps.login.admit(attempt);
-    const user = await checkPassword(deps, attempt, username, password);
+    // A place for the check first: when hashing is full the answer is 503 without counting anything.
+    const slot = deps.hashing.reserve(ctx.ip);
+    await deps.login.admit(attempt).catch((err: unknown) => {
+      slot.release();
+      throw err;
+    });
+    const user = await checkPassword(deps, slot, attempt, username, password);
     if (!user) throw new AuthenticationFailed(NO_ACTIVE_ACCOUNT, 'no_active_account');
     await deps.login.forgive(attempt);
     rememberDevice(ctx, deps.devices, attempt);
@@ -128,16 +128,30 @@ export const authOperations: OperationSpec[] = [
   { method: 'get', path: '/api/auth/me', tag: 'Auth', auth: 'user', summary: 'Who you are', responses: { 200: { description: 'Your account.', schema: me } } },
 ];
 
+/** A hashing place first (503 at once when full, nothing counted), then the address's count, the checks and the hash. */
+async function hashRegistration(deps: AuthRouteDeps, ip: string, body: unknown): Promise<{ input: Registration; passwordHash: string }> {
+  const slot = deps.hashing.reserve(ip);
+  try {
+    await deps.registerByIp.consume(ip);
+    const input = await parseRegistration(deps.db, body);
+    return { input, passwordHash: await slot.run(() => deps.hasher.hash(input.password)) };
+  } finally {
+    slot.release();
+  }
+}
+
 /**
  * The user when the password is theirs and the account active, else undefined (a failure that
- * stays counted). A check that never ran (hashing full, database away) is not a failure: its
- * counts are given back before the error answers.
+ * stays counted). A check that never ran (database away) is not a failure: its counts are
+ * given back before the error answers.
  */
-async function checkPassword(deps: AuthRouteDeps, attempt: LoginAttempt, username: string, password: string) {
+async function checkPassword(deps: AuthRouteDeps, slot: HashingSlot, attempt: LoginAttempt, username: string, password: string) {
   try {
-    const user = await findUserByUsername(deps.db, username);
-    const valid = await deps.hashing.run(attempt.ip, () => deps.hasher.verify(password, user?.passwordHash));
-    return user && valid && user.isActive ? user : undefined;
+    return await slot.run(async () => {
+      const user = await findUserByUsername(deps.db, username);
+      const valid = await deps.hasher.verify(password, user?.passwordHash);
+      return user && valid && user.isActive ? user : undefined;
+    });
   } catch (err) {
     await deps.login.forgive(attempt);
     throw err;
