@@ -13,12 +13,15 @@ COPY src ./src
 COPY migrations ./migrations
 RUN npm run build
 
+# Only what production runs: the compiled dist/ and the production dependencies. The development
+# tools (tsx, esbuild, TypeScript) and the embedded PostgreSQL are dev dependencies, left out here.
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=8000
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Root owns the code; the app runs as the image's unprivileged `node` user and cannot rewrite it.
 USER node

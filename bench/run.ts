@@ -10,6 +10,7 @@ const benchmarks: Record<string, () => Promise<{ main(): Promise<boolean> }>> = 
   cached: () => import('./cached.js'),
   rebuild: () => import('./rebuild.js'),
   load: () => import('./load.js'),
+  'command-cost': () => import('./commandCost.js'),
 };
 
 // Names only: `--option value` pairs are for the benchmarks themselves (e.g. rebuild --events N).

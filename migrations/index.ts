@@ -7,6 +7,8 @@ import * as resumes from './20261124_05_resumes.js';
 import * as jobApplications from './20261124_06_job_applications.js';
 import * as ai from './20261124_07_ai.js';
 import * as moveCheckpoint from './20261130_01_move_checkpoint.js';
+import * as goneResumes from './20261203_01_gone_resumes.js';
+import * as streamSnapshots from './20261203_02_stream_snapshots.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list works
@@ -21,6 +23,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124_06_job_applications': jobApplications,
   '20261124_07_ai': ai,
   '20261130_01_move_checkpoint': moveCheckpoint,
+  '20261203_01_gone_resumes': goneResumes,
+  '20261203_02_stream_snapshots': streamSnapshots,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

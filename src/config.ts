@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import type { LevelWithSilent } from 'pino';
 
@@ -23,13 +24,20 @@ export interface Config {
   host: string;
   logLevel: LevelWithSilent;
   runProjections: boolean;
+  /** Creates the public example applications at start-up when they are missing, as the original does. */
+  seedExamples: boolean;
   dataDir: string;
   embeddedPgPort: number;
   projectionWaitTimeoutMs: number;
   accessTokenLifetimeS: number;
   refreshTokenLifetimeS: number;
-  trustProxy: boolean;
+  /** Which peers' X-Forwarded-* headers are believed (src/http/proxyTrust.ts); `{ hops: 0 }` is none. */
+  trustProxy: TrustProxy;
   bodyLimitBytes: number;
+  /** GET /metrics: a bearer token it requires, and/or its own listener (then the API's port does not serve it). */
+  metrics: { token?: string; listen?: { port: number; host: string } };
+  /** Largest append (events' type, data and metadata as JSON), below EventStoreDB's 1 MiB MaxAppendSize. */
+  maxAppendBytes: number;
   /** A request still running after this long is answered 503 (AI generation gets its own, longer bound). */
   requestTimeoutMs: number;
   /** bcrypt on the thread pool (native addon) or on the event loop (bcryptjs); cost factor. */
@@ -49,6 +57,9 @@ export interface Config {
     registrationWindowS: number;
   };
 }
+
+/** TRUST_PROXY: the number of proxies in front (each appends to X-Forwarded-For), or their addresses and CIDRs. */
+export type TrustProxy = { hops: number } | { addresses: string[] };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -71,7 +82,7 @@ const got = (input: unknown): string => {
   return `(got ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)})`;
 };
 
-const integerInRange = (min: number, max: number) => {
+const anInteger = (min: number, max: number) => {
   const problem = max === Number.MAX_SAFE_INTEGER ? 'must be a positive integer' : `must be an integer between ${min} and ${max}`;
   return z
     .string()
@@ -80,7 +91,7 @@ const integerInRange = (min: number, max: number) => {
     .transform(Number)
     .refine((n) => n >= min && n <= max, { error: (iss) => `${problem} ${got(iss.input)}` });
 };
-const integer = (min: number, max: number, fallback: number) => integerInRange(min, max).default(fallback);
+const integer = (min: number, max: number, fallback: number) => anInteger(min, max).default(fallback);
 const port = (fallback: number) => integer(1, 65535, fallback);
 const positive = (fallback: number) => integer(1, Number.MAX_SAFE_INTEGER, fallback);
 
@@ -95,6 +106,35 @@ const bool = (fallback: boolean) =>
       error: (iss) => `must be True or False (also true/false, 1/0, yes/no) ${got(iss.input)}`,
     })
     .default(fallback);
+
+/**
+ * False (0), a hop count, True (one hop: legacy, never Express's "trust everyone"), or a comma
+ * list of proxy-addr addresses, CIDRs and names (loopback, linklocal, uniquelocal).
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((s, ctx): TrustProxy => {
+    const lower = s.toLowerCase();
+    if (['false', 'no'].includes(lower)) return { hops: 0 };
+    if (['true', 'yes'].includes(lower)) return { hops: 1 };
+    if (/^\d{1,2}$/.test(s)) return { hops: Number(s) };
+    const addresses = s.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    if (addresses.length > 0 && !/^\d+$/.test(s) && compiles(addresses)) return { addresses };
+    const expected = 'must be False, True (one proxy), a number of proxies (0-99), or their addresses/CIDRs like 10.0.0.0/8,loopback';
+    ctx.issues.push({ code: 'custom', input: s, message: `${expected} ${got(s)}` });
+    return z.NEVER;
+  })
+  .default({ hops: 0 });
+
+const compiles = (addresses: string[]): boolean => {
+  try {
+    proxyaddr.compile(addresses);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const httpUrl = () => z.url({ protocol: /^https?$/, error: (iss) => `must be an http(s) URL ${got(iss.input)}` });
 
@@ -162,7 +202,7 @@ const envSchema = z.object({
     false, // a cluster lists several host:port pairs, which no URL parser accepts
   ).optional(),
   PORT: port(8000),
-  HOST: z.string().trim().default('0.0.0.0'),
+  HOST: optional,
   LOG_LEVEL: z
     .string()
     .trim()
@@ -170,20 +210,25 @@ const envSchema = z.object({
     .pipe(z.enum(LOG_LEVELS, { error: (iss) => `must be one of ${LOG_LEVELS.join(', ')} ${got(iss.input)}` }))
     .default('info'),
   RUN_PROJECTIONS: bool(true),
+  SEED_EXAMPLES: bool(true),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: port(54329),
   PROJECTION_WAIT_TIMEOUT_MS: positive(5000),
   ACCESS_TOKEN_LIFETIME_S: positive(300),
   REFRESH_TOKEN_LIFETIME_S: positive(86_400),
-  TRUST_PROXY: bool(false),
+  TRUST_PROXY: trustProxy,
   BODY_LIMIT_BYTES: positive(1_048_576),
+  METRICS_TOKEN: z.string().trim().min(16, { error: 'must be at least 16 characters (a random secret)' }).optional(),
+  METRICS_PORT: anInteger(1, 65535).optional(),
+  METRICS_HOST: z.string().trim().optional(),
+  MAX_APPEND_BYTES: integer(1024, 1_040_000, 1_000_000),
   REQUEST_TIMEOUT_MS: positive(30_000),
   BCRYPT_IMPLEMENTATION: z
     .enum(['native', 'bcryptjs'], { error: (iss) => `must be native or bcryptjs ${got(iss.input)}` })
     .default('native'),
   BCRYPT_ROUNDS: integer(4, 15, 12),
   PASSWORD_HASH_CONCURRENCY: integer(1, 64, DEFAULT_HASH_CONCURRENCY),
-  PASSWORD_HASH_QUEUE: integerInRange(0, 10_000).optional(),
+  PASSWORD_HASH_QUEUE: anInteger(0, 10_000).optional(),
   THROTTLE_LOGIN_FAILURES_PER_USERNAME_AND_IP: positive(5),
   THROTTLE_LOGIN_FAILURES_PER_USERNAME: positive(10),
   THROTTLE_LOGIN_FAILURES_PER_IP: positive(100),
@@ -229,9 +274,10 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
       ? { kind: 'eventstoredb', connectionString: asEsdbScheme(e.EVENTSTORE_CONNECTION_STRING) }
       : { kind: 'postgres' },
     port: e.PORT,
-    host: e.HOST,
+    host: listenHost(e),
     logLevel: e.LOG_LEVEL,
     runProjections: e.RUN_PROJECTIONS,
+    seedExamples: e.SEED_EXAMPLES,
     dataDir: path.resolve(e.DATA_DIR),
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     projectionWaitTimeoutMs: e.PROJECTION_WAIT_TIMEOUT_MS,
@@ -239,6 +285,8 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     refreshTokenLifetimeS: e.REFRESH_TOKEN_LIFETIME_S,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    metrics: metricsFrom(e),
+    maxAppendBytes: e.MAX_APPEND_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     bcrypt: { implementation: e.BCRYPT_IMPLEMENTATION, rounds: e.BCRYPT_ROUNDS },
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE ?? queueForAboutOneSecond(e) },
@@ -279,6 +327,9 @@ function databaseFrom(e: Env, present: Record<string, unknown>): Config['databas
   return { kind: 'url', url: `postgres://${credentials}${host}/${encodeURIComponent(e.DB_NAME)}` };
 }
 
+/** In development (the development secret) only this machine can reach the server, unless HOST says otherwise. */
+const listenHost = (e: Env): string => e.HOST?.trim() ?? (e.DEBUG ? '127.0.0.1' : '0.0.0.0');
+
 function redisFrom(e: Env, present: Record<string, unknown>): Config['redis'] {
   if (e.REDIS_URL) return { kind: 'url', url: e.REDIS_URL };
   if (!e.REDIS_HOST) {
@@ -288,6 +339,15 @@ function redisFrom(e: Env, present: Record<string, unknown>): Config['redis'] {
   }
   const credentials = e.REDIS_PASSWORD ? `:${encodeURIComponent(e.REDIS_PASSWORD)}@` : '';
   return { kind: 'url', url: `redis://${credentials}${urlHost(e.REDIS_HOST)}:${e.REDIS_PORT}` };
+}
+
+function metricsFrom(e: Env): Config['metrics'] {
+  if (e.METRICS_PORT === undefined) {
+    if (e.METRICS_HOST) throw new ConfigError('METRICS_PORT', 'is required when METRICS_HOST is set');
+    return { token: e.METRICS_TOKEN };
+  }
+  if (e.METRICS_PORT === e.PORT) throw new ConfigError('METRICS_PORT', `must differ from PORT ${got(e.METRICS_PORT)}`);
+  return { token: e.METRICS_TOKEN, listen: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? listenHost(e) } };
 }
 
 const ADMIN_FIELDS = ['USERNAME', 'EMAIL', 'PASSWORD'] as const;
@@ -352,6 +412,7 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     host: config.host,
     logLevel: config.logLevel,
     runProjections: config.runProjections,
+    seedExamples: config.seedExamples,
     dataDir: config.dataDir,
     embeddedPgPort: config.embeddedPgPort,
     projectionWaitTimeoutMs: config.projectionWaitTimeoutMs,
@@ -362,6 +423,8 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     passwordHashing: config.passwordHashing,
     throttling: config.throttling,
     bodyLimitBytes: config.bodyLimitBytes,
+    metrics: { token: secret(config.metrics.token), listen: config.metrics.listen },
+    maxAppendBytes: config.maxAppendBytes,
     requestTimeoutMs: config.requestTimeoutMs,
   };
 }

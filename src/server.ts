@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type Koa from 'koa';
 import type { Knex } from 'knex';
 import type { Config } from './config.js';
@@ -7,6 +7,7 @@ import { createCache } from './cache/createCache.js';
 import type { Cache } from './cache/cache.js';
 import { createKnex, migrateToLatest } from './db/knex.js';
 import { createEventStore } from './eventstore/createEventStore.js';
+import { limitAppendSize } from './eventstore/appendSizeLimit.js';
 import type { EventStore } from './eventstore/port.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { answerParserRefusals } from './http/clientError.js';
@@ -22,7 +23,9 @@ import { createTokenService } from './auth/tokens.js';
 import { ensureAdmin } from './commands/bootstrapAdmin.js';
 import { systemClock, type Clock, type CommandDeps } from './commands/deps.js';
 import { ensureOfflineModel } from './commands/aiModels.js';
+import { seedExamplesAtStart } from './commands/examples.js';
 import { sequenceIds } from './db/ids.js';
+import { postgresSnapshots } from './db/streamSnapshots.js';
 import { authRoutes } from './http/routes/auth.js';
 import { exampleRoutes } from './http/routes/examples.js';
 import { jobApplicationRoutes } from './http/routes/jobApplications.js';
@@ -34,6 +37,7 @@ import { apiRootRoutes } from './http/routes/apiRoot.js';
 import { docsRoutes } from './http/routes/docs.js';
 import { AI_MODELS_LIST, EXAMPLE_JOB_APPLICATIONS_LIST, createCachedLists, type CachedLists } from './cache/cachedList.js';
 import { cachedListLane } from './http/cachedListLane.js';
+import { applyProxyTrust, proxyTrust } from './http/proxyTrust.js';
 import { invalidateCachedLists } from './projections/cacheInvalidation.js';
 import { findUserById } from './projections/users.js';
 import { allProjections } from './projections/index.js';
@@ -48,6 +52,7 @@ import { processMetricsRegistry } from './metrics/processMetrics.js';
 import { scraper } from './metrics/scrape.js';
 import type { AiCallObserver } from './ai/providers.js';
 import { metricsRoutes } from './http/routes/metrics.js';
+import { createMetricsApp } from './http/metricsApp.js';
 import { applyServerTimeouts, closeGracefully } from './http/gracefulServer.js';
 
 export interface Infrastructure {
@@ -62,6 +67,8 @@ export interface Infrastructure {
 
 export interface RunningServer {
   url: string;
+  /** Where METRICS_PORT serves /metrics, when it is set. */
+  metricsUrl?: string;
   /** The Koa app, for tests that read its route table. */
   app: Koa;
   infrastructure: Infrastructure;
@@ -89,7 +96,7 @@ export async function startInfrastructure(
   const db = createKnex(databaseUrl);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
-  const rawStore = await createEventStore(config.eventStore, databaseUrl, logger);
+  const rawStore = limitAppendSize(await createEventStore(config.eventStore, databaseUrl, logger), config.maxAppendBytes);
   const store = metrics ? instrumentEventStore(rawStore, metrics) : rawStore;
   const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
   const rawLists = createCachedLists(cache, logger);
@@ -138,6 +145,7 @@ export function commandDeps(infra: Infrastructure, clock: Clock = systemClock): 
     store: infra.store,
     ids: sequenceIds(infra.db),
     clock,
+    snapshots: postgresSnapshots(infra.db),
     waitFor: (readModels, position) => infra.projections.waitFor(readModels, position),
   };
 }
@@ -157,6 +165,7 @@ export async function startServer(
   const commands = commandDeps(infrastructure, clock);
   if (config.admin) await ensureAdmin(commands, hasher, config.admin, logger);
   await ensureOfflineModel(commands, db, logger);
+  if (config.seedExamples) await seedExamplesAtStart({ commands, db, catchUp: () => infrastructure.projections.catchUp() }, logger);
   const tokens = createTokenService({
     secretKey: config.secretKey,
     accessLifetimeS: config.accessTokenLifetimeS,
@@ -167,6 +176,21 @@ export async function startServer(
   const throttleStore = throttleStoreOf(cache);
   const throttle = (keyPrefix: string, limit: number, windowS: number) => createThrottle(throttleStore, { keyPrefix, limit, windowS, logger });
   const recordRequest = requestDurationRecorder(metrics.httpRequestDuration);
+  const metricsRouter = metricsRoutes({
+    contentType: metrics.registry.contentType,
+    token: config.metrics.token,
+    scrape: scraper([metrics.registry, processMetricsRegistry()], () =>
+      recordProjectionLag(
+        metrics,
+        () => projectionStatus(db, infrastructure.store, infrastructure.projections.projections),
+        (name) => infrastructure.projections.progress.checkpointOf(name),
+        logger,
+      ),
+    ),
+  });
+  if (!config.debug && !config.metrics.token && !config.metrics.listen) {
+    logger.warn('GET /metrics is public on the API port: set METRICS_TOKEN or METRICS_PORT (README, "Operations endpoints")');
+  }
   const app = createApp({
     logger,
     readiness: readinessChecks(infrastructure),
@@ -195,17 +219,7 @@ export async function startServer(
       adminProjectionRoutes({ db, store: infrastructure.store, projections: infrastructure.projections.projections }),
       apiRootRoutes(),
       docsRoutes(),
-      metricsRoutes({
-        contentType: metrics.registry.contentType,
-        scrape: scraper([metrics.registry, processMetricsRegistry()], () =>
-          recordProjectionLag(
-            metrics,
-            () => projectionStatus(db, infrastructure.store, infrastructure.projections.projections),
-            (name) => infrastructure.projections.progress.checkpointOf(name),
-            logger,
-          ),
-        ),
-      }),
+      ...(config.metrics.listen ? [] : [metricsRouter]),
     ],
     bodyLimitBytes: config.bodyLimitBytes,
     recordRequest,
@@ -215,7 +229,8 @@ export async function startServer(
       requestTimeout: { timeoutMs: config.requestTimeoutMs, slowPaths: new Map([['/api/ai/generate', aiGenerationBoundMs(config)]]) },
     },
   });
-  app.proxy = config.trustProxy;
+  const proxy = proxyTrust(config.trustProxy);
+  applyProxyTrust(app, proxy);
   const listener = cachedListLane(app, {
     routes: [
       { path: '/api/ai/models', key: AI_MODELS_LIST },
@@ -226,27 +241,40 @@ export async function startServer(
     recordRequest,
     allowedHosts: config.allowedHosts,
     cors: config.corsAllowedOrigins.length > 0,
-    trustProxy: config.trustProxy,
+    proxy,
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = createServer(listener).listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
-  });
-  answerParserRefusals(server);
-  applyServerTimeouts(server, config.requestTimeoutMs);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const server = await listen(listener, config.port, config.host, config.requestTimeoutMs);
+  const url = urlOf(server, config.host);
   logger.info({ url }, 'ResuMate API listening');
+  const { listen: metricsAt } = config.metrics;
+  const metricsServer = metricsAt && (await listen(createMetricsApp(metricsRouter, logger).callback(), metricsAt.port, metricsAt.host, config.requestTimeoutMs));
+  if (metricsServer) logger.info({ url: `${urlOf(metricsServer, metricsAt.host)}/metrics` }, 'metrics listening');
   return {
     url,
+    metricsUrl: metricsServer ? urlOf(metricsServer, metricsAt.host) : undefined,
     app,
     infrastructure,
     async stop({ drainMs = DEFAULT_DRAIN_MS } = {}) {
-      await closeGracefully(server, drainMs);
+      await Promise.all([closeGracefully(server, drainMs), metricsServer && closeGracefully(metricsServer, drainMs)]);
       await infrastructure.close();
     },
   };
+}
+
+async function listen(listener: RequestListener, port: number, host: string, requestTimeoutMs: number): Promise<Server> {
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = createServer(listener).listen(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  answerParserRefusals(server);
+  applyServerTimeouts(server, requestTimeoutMs);
+  return server;
+}
+
+function urlOf(server: Server, host: string): string {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 }
 
 /**

@@ -42,16 +42,19 @@ describe('loadConfig', () => {
         openRouterApiKey: undefined,
         aiTimeoutMs: 60_000,
         port: 8000,
-        host: '0.0.0.0',
+        host: '127.0.0.1',
         logLevel: 'info',
         runProjections: true,
+        seedExamples: true,
         dataDir: path.resolve('.data'),
         embeddedPgPort: 54329,
         projectionWaitTimeoutMs: 5000,
         accessTokenLifetimeS: 300,
         refreshTokenLifetimeS: 86_400,
-        trustProxy: false,
+        trustProxy: { hops: 0 },
         bodyLimitBytes: 1_048_576,
+        metrics: { token: undefined },
+        maxAppendBytes: 1_000_000,
       });
     });
   });
@@ -60,6 +63,17 @@ describe('loadConfig', () => {
     const config = loadConfig(prod);
     expect(config).to.deep.include({ debug: false, secretKey: prod.SECRET_KEY, secretKeyIsDefault: false });
     expect(config.allowedHosts).to.deep.equal(['api.example.com']);
+  });
+
+  it('listens on every interface in production and only on this machine in development, unless HOST is set', () => {
+    expect(loadConfig(prod).host).to.equal('0.0.0.0');
+    expect(loadConfig(dev).host).to.equal('127.0.0.1');
+    expect(loadConfig({ ...dev, HOST: '0.0.0.0' }).host).to.equal('0.0.0.0');
+  });
+
+  it('seeds the example applications unless SEED_EXAMPLES=False', () => {
+    expect(loadConfig(prod).seedExamples).to.equal(true);
+    expect(loadConfig({ ...prod, SEED_EXAMPLES: 'False' }).seedExamples).to.equal(false);
   });
 
   it('treats an empty value as not set', () => {
@@ -73,10 +87,24 @@ describe('loadConfig', () => {
     for (const [raw, value] of [['True', true], ['False', false], ['true', true], ['false', false], ['1', true], ['0', false], ['yes', true], ['no', false]] as const) {
       expect(loadConfig({ ...prod, DEBUG: raw, TRUST_PROXY: raw, RUN_PROJECTIONS: raw }), raw).to.deep.include({
         debug: value,
-        trustProxy: value,
+        // True is one proxy in front, never "every peer": the client is the last address it appended.
+        trustProxy: { hops: value ? 1 : 0 },
         runProjections: value,
       });
     }
+  });
+
+  it('reads TRUST_PROXY as a hop count or as the proxies’ addresses and CIDRs', () => {
+    expect(loadConfig({ ...prod, TRUST_PROXY: '2' }).trustProxy).to.deep.equal({ hops: 2 });
+    expect(loadConfig({ ...prod, TRUST_PROXY: 'loopback, 10.0.0.0/8,2001:db8::/32' }).trustProxy).to.deep.equal({
+      addresses: ['loopback', '10.0.0.0/8', '2001:db8::/32'],
+    });
+  });
+
+  it('reads the metrics endpoint’s token and listener', () => {
+    expect(loadConfig({ ...prod, METRICS_TOKEN: 'a-long-random-scrape-token' }).metrics).to.deep.equal({ token: 'a-long-random-scrape-token' });
+    expect(loadConfig({ ...prod, HOST: '10.0.0.5', METRICS_PORT: '9464' }).metrics).to.deep.equal({ token: undefined, listen: { port: 9464, host: '10.0.0.5' } });
+    expect(loadConfig({ ...prod, METRICS_PORT: '9464', METRICS_HOST: '127.0.0.1' }).metrics.listen).to.deep.equal({ port: 9464, host: '127.0.0.1' });
   });
 
   it('reads every other setting', () => {
@@ -98,6 +126,7 @@ describe('loadConfig', () => {
       ACCESS_TOKEN_LIFETIME_S: '60',
       REFRESH_TOKEN_LIFETIME_S: '3600',
       BODY_LIMIT_BYTES: '2048',
+      MAX_APPEND_BYTES: '500000',
       REQUEST_TIMEOUT_MS: '1500',
     });
     expect(config).to.deep.include({
@@ -117,6 +146,7 @@ describe('loadConfig', () => {
       accessTokenLifetimeS: 60,
       refreshTokenLifetimeS: 3600,
       bodyLimitBytes: 2048,
+      maxAppendBytes: 500_000,
       requestTimeoutMs: 1500,
     });
   });
@@ -223,10 +253,16 @@ describe('loadConfig', () => {
       ['a zero ACCESS_TOKEN_LIFETIME_S', { ...dev, ACCESS_TOKEN_LIFETIME_S: '0' }, 'ACCESS_TOKEN_LIFETIME_S must be a positive integer (got "0")'],
       ['a bad REFRESH_TOKEN_LIFETIME_S', { ...dev, REFRESH_TOKEN_LIFETIME_S: '1d' }, 'REFRESH_TOKEN_LIFETIME_S must be a positive integer (got "1d")'],
       ['a bad BODY_LIMIT_BYTES', { ...dev, BODY_LIMIT_BYTES: '1mb' }, 'BODY_LIMIT_BYTES must be a positive integer (got "1mb")'],
+      ['MAX_APPEND_BYTES at or over EventStoreDB\'s limit', { ...dev, MAX_APPEND_BYTES: '1048576' }, 'MAX_APPEND_BYTES must be an integer between 1024 and 1040000 (got "1048576")'],
       ['a zero REQUEST_TIMEOUT_MS', { ...dev, REQUEST_TIMEOUT_MS: '0' }, 'REQUEST_TIMEOUT_MS must be a positive integer (got "0")'],
       ['an unknown LOG_LEVEL', { ...dev, LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
       ['a bad RUN_PROJECTIONS', { ...dev, RUN_PROJECTIONS: 'sometimes' }, 'RUN_PROJECTIONS must be True or False'],
-      ['a bad TRUST_PROXY', { ...dev, TRUST_PROXY: 'on' }, 'TRUST_PROXY must be True or False'],
+      ['a bad TRUST_PROXY', { ...dev, TRUST_PROXY: 'on' }, 'TRUST_PROXY must be False, True (one proxy), a number of proxies (0-99), or their addresses/CIDRs like 10.0.0.0/8,loopback (got "on")'],
+      ['a bad CIDR in TRUST_PROXY', { ...dev, TRUST_PROXY: '10.0.0.0/8,10.0.0.0/33' }, 'TRUST_PROXY must be False'],
+      ['too many TRUST_PROXY hops', { ...dev, TRUST_PROXY: '100' }, 'TRUST_PROXY must be False'],
+      ['a short METRICS_TOKEN', { ...dev, METRICS_TOKEN: 'secret' }, 'METRICS_TOKEN must be at least 16 characters (a random secret)'],
+      ['METRICS_HOST without METRICS_PORT', { ...dev, METRICS_HOST: '127.0.0.1' }, 'METRICS_PORT is required when METRICS_HOST is set'],
+      ['METRICS_PORT on the API’s port', { ...dev, METRICS_PORT: '8000' }, 'METRICS_PORT must differ from PORT (got "8000")'],
       ['a URL in ALLOWED_HOSTS', { ...dev, ALLOWED_HOSTS: 'ok.com,https://bad.com' }, 'ALLOWED_HOSTS entries must be host names like example.com, .example.com or * (got "https://bad.com")'],
       ['a path in CORS_ALLOWED_ORIGINS', { ...dev, CORS_ALLOWED_ORIGINS: 'https://app.com/login' }, 'CORS_ALLOWED_ORIGINS entries must be origins like https://app.example.com (got "https://app.com/login")'],
       ['a non-URL in CORS_ALLOWED_ORIGINS', { ...dev, CORS_ALLOWED_ORIGINS: 'app.com' }, 'CORS_ALLOWED_ORIGINS entries must be origins like https://app.example.com (got "app.com")'],
@@ -276,7 +312,7 @@ describe('loadConfig', () => {
 });
 
 describe('describeConfig', () => {
-  const secrets = ['s3cr3t-production-key', 'db-pa55', 'redis-pa55', 'es-pa55', 'admin-pa55', 'gemini-k3y', 'openrouter-k3y', 'query-pa55'];
+  const secrets = ['s3cr3t-production-key', 'db-pa55', 'redis-pa55', 'es-pa55', 'admin-pa55', 'gemini-k3y', 'openrouter-k3y', 'query-pa55', 'metrics-t0ken-scrape-only'];
   const config = loadConfig({
     ...prod,
     DATABASE_URL: 'postgres://app:db-pa55@db:5432/resumate?password=query-pa55',
@@ -287,6 +323,7 @@ describe('describeConfig', () => {
     DJANGO_SUPERUSER_PASSWORD: 'admin-pa55',
     GOOGLE_GEMINI_API_KEY: 'gemini-k3y',
     OPENROUTER_API_KEY: 'openrouter-k3y',
+    METRICS_TOKEN: 'metrics-t0ken-scrape-only',
   });
   const summary = describeConfig(config);
   const logged = JSON.stringify(summary);
@@ -304,6 +341,7 @@ describe('describeConfig', () => {
       googleGeminiApiKey: '****',
       openRouterApiKey: '****',
       secretKey: '****',
+      metrics: { token: '****', listen: undefined },
       port: 8000,
     });
   });

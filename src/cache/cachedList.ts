@@ -15,6 +15,8 @@ export interface CachedRead<T> {
 
 /** Public lists kept in the cache as JSON; `load` reads the database and must return JSON-shaped data. */
 export interface CachedLists {
+  /** The cache they are kept in, which a HIT's answer names. */
+  readonly kind: Cache['kind'];
   read<T>(key: string, load: () => Promise<T>): Promise<CachedRead<T>>;
   /** The stored JSON of a list, null when it is not stored; rejects when the cache fails. */
   peek(key: string): Promise<string | null>;
@@ -63,6 +65,8 @@ export function createCachedLists(cache: Cache, logger: Logger): CachedLists {
   }
 
   return {
+    kind: cache.kind,
+
     async read<T>(key: string, load: () => Promise<T>): Promise<CachedRead<T>> {
       let cached: string | null;
       let generation: string | null = null;
@@ -124,11 +128,17 @@ function rateLimitedWarning(logger: Logger, message: string): (err: unknown) => 
 
 const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-const STATUS_TEXT: Record<CacheStatus, string> = {
-  HIT: 'HIT (Response from Redis cache)',
+/** The original's texts (it always had Redis); without Redis a HIT says where it really came from. */
+const STATUS_TEXT: Record<Exclude<CacheStatus, 'HIT'>, string> = {
   MISS: 'MISS (Response from database)',
   BYPASS: 'BYPASS (Redis unavailable; response from database)',
 };
+const HIT_TEXT: Record<Cache['kind'], string> = {
+  redis: 'HIT (Response from Redis cache)',
+  memory: 'HIT (Response from in-process cache)',
+};
+
+export const cacheStatusText = (status: CacheStatus, kind: Cache['kind']): string => (status === 'HIT' ? HIT_TEXT[kind] : STATUS_TEXT[status]);
 
 /** What the answer needs of a Koa context; kept structural so the cache does not depend on Koa. */
 export interface ListResponse {
@@ -137,19 +147,17 @@ export interface ListResponse {
   type?: string;
 }
 
-/** The original's answer: `{cache_status, data}` and `X-Cache-Status`. */
-export function answerWithCachedList(ctx: ListResponse, read: CachedRead<unknown>): void {
+/** The original's answer: `{cache_status, data}` and `X-Cache-Status`; `kind` is the cache the lists are kept in. */
+export function answerWithCachedList(ctx: ListResponse, read: CachedRead<unknown>, kind: Cache['kind']): void {
   ctx.set('X-Cache-Status', read.status);
   const stored = (read as { [STORED_JSON]?: string })[STORED_JSON];
   if (stored === undefined) {
-    ctx.body = { cache_status: STATUS_TEXT[read.status], data: read.data };
+    ctx.body = { cache_status: cacheStatusText(read.status, kind), data: read.data };
     return;
   }
   ctx.type = 'application/json; charset=utf-8';
-  ctx.body = hitBody(stored);
+  ctx.body = hitBody(stored, kind);
 }
 
-const HIT_PREFIX = `{"cache_status":${JSON.stringify(STATUS_TEXT.HIT)},"data":`;
-
 /** A HIT's answer from the stored JSON: the bytes JSON.stringify would produce from the parsed list, without the round trip. */
-export const hitBody = (stored: string): string => `${HIT_PREFIX}${stored}}`;
+export const hitBody = (stored: string, kind: Cache['kind']): string => `{"cache_status":${JSON.stringify(HIT_TEXT[kind])},"data":${stored}}`;

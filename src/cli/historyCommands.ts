@@ -141,7 +141,7 @@ function timelineLine({ at, type, status, changes }: TimelineEntry): string {
 function statsText(stats: JobApplicationStats, asOf: Date | undefined): string {
   const days = (value: number | null) => (value === null ? '-' : `${value} days`);
   return [
-    `as of ${asOf?.toISOString() ?? 'now'}: ${stats.total} applications`,
+    `as of ${asOf?.toISOString() ?? 'now'}: ${stats.total} ${stats.total === 1 ? 'application' : 'applications'}`,
     ...Object.entries(stats.by_status).map(([status, count]) => `  ${status.padEnd(13)} ${count}`),
     `reached Interviewing: ${stats.reached.Interviewing.count} (${(stats.reached.Interviewing.rate * 100).toFixed(2)}%)`,
     `reached Offer:        ${stats.reached.Offer.count} (${(stats.reached.Offer.rate * 100).toFixed(2)}%)`,

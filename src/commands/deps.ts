@@ -1,4 +1,5 @@
 import type { IdAllocator } from '../db/ids.js';
+import type { SnapshotStore } from '../db/streamSnapshots.js';
 import type { EventStore, Position } from '../eventstore/port.js';
 
 export interface Clock {
@@ -12,5 +13,7 @@ export interface CommandDeps {
   store: EventStore;
   ids: IdAllocator;
   clock: Clock;
+  /** Where aggregates that keep snapshots (resumes, job applications) keep them; without it they fold whole streams. */
+  snapshots?: SnapshotStore;
   waitFor(readModels: readonly string[], position: Position): Promise<void>;
 }

@@ -7,7 +7,7 @@ import {
   type JobApplicationFields,
 } from '../domain/jobApplication/index.js';
 import type { CommandDeps } from './deps.js';
-import { handleCommand } from './handle.js';
+import { handleCommand, snapshotting, type SnapshotPolicy } from './handle.js';
 
 const READ_MODELS = ['job_applications', 'job_application_events'] as const;
 
@@ -17,6 +17,8 @@ const READ_MODELS = ['job_applications', 'job_application_events'] as const;
  * the revision its decision was based on.
  */
 const RETRIES = 2;
+// An application is edited over weeks (status, notes): its commands start from a snapshot.
+export const JOB_APPLICATION_SNAPSHOTS: SnapshotPolicy = { version: 1, every: 10 };
 
 interface Target {
   id: number;
@@ -25,7 +27,7 @@ interface Target {
 
 async function run(deps: CommandDeps, command: JobApplicationCommand, context: CommandContext, retries = RETRIES): Promise<void> {
   const newStream = command.type === 'CreateJobApplication';
-  const { position } = await handleCommand(deps.store, jobApplicationDecider, jobApplicationStream(command.data.id), command, context, { retries, newStream });
+  const { position } = await handleCommand(deps.store, jobApplicationDecider, jobApplicationStream(command.data.id), command, context, { retries, newStream, snapshots: snapshotting(deps.snapshots, JOB_APPLICATION_SNAPSHOTS) });
   if (position) await deps.waitFor(READ_MODELS, position);
 }
 

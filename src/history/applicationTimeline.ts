@@ -4,6 +4,7 @@ import {
   type JobApplicationEvent,
   type JobApplicationStatus,
 } from '../domain/jobApplication/index.js';
+import { oneEntryPerChange } from '../domain/jobApplication/historyEntries.js';
 import type { EventStore } from '../eventstore/port.js';
 
 /** One event of an application, as analysts read it. */
@@ -24,20 +25,22 @@ export interface ApplicationTimeline {
   entries: TimelineEntry[];
 }
 
-/** The application's stream, oldest first, from the log itself; undefined when there is no such application. */
+/** The application's stream, oldest first, from the log itself, a status move once; undefined when there is no such application. */
 export async function applicationTimeline(store: EventStore, applicationId: number): Promise<ApplicationTimeline | undefined> {
   const events = await store.readStream<JobApplicationEvent>(jobApplicationStream(applicationId));
   if (events.length === 0) return undefined;
   return {
     applicationId,
     userId: events[0]!.data.userId,
-    entries: events.map((e) => ({
-      revision: Number(e.revision),
-      position: e.position,
-      at: e.data.at,
-      type: e.type,
-      ...statusAndChanges(e),
-    })),
+    entries: oneEntryPerChange(
+      events.map((e) => ({
+        revision: Number(e.revision),
+        position: e.position,
+        at: e.data.at,
+        type: e.type,
+        ...statusAndChanges(e),
+      })),
+    ),
   };
 }
 

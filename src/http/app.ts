@@ -38,6 +38,9 @@ export interface EdgeOptions {
 /** Probes and scrapers reach an instance by IP: these answer any Host (they build no URLs). */
 const HOST_EXEMPT_PATHS = ['/healthz', '/readyz', '/metrics'];
 
+/** These check their own credential (METRICS_TOKEN), never a user's JWT: a scraper's token is not one. */
+const OWN_CREDENTIAL_PATHS = new Set(['/metrics', '/metrics/']);
+
 /** The routers each app dispatches to, for the tests that hold the route table against the OpenAPI document. */
 export const routersOf = new WeakMap<Koa, readonly Router[]>();
 
@@ -69,7 +72,7 @@ export function createApp(deps: HttpDeps): Koa {
     // every router, which leave the layers its path matched on ctx.matched for the 404/405.
     const route = owner === undefined ? () => throughAll(dispatchers, ctx, next) : () => dispatchers[owner]!(ctx, next);
     const parse = owner === undefined ? route : () => parseBody(ctx, route);
-    if (authenticate && pathKnown) await authenticate(ctx, parse);
+    if (authenticate && pathKnown && !OWN_CREDENTIAL_PATHS.has(ctx.path)) await authenticate(ctx, parse);
     else await parse();
   });
   app.use(notFound());

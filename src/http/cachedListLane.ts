@@ -7,6 +7,7 @@ import { routersOf } from './app.js';
 import { hostChecker } from './middleware/allowedHosts.js';
 import { requestIdOf } from './middleware/requestId.js';
 import { logRequest } from './middleware/requestLog.js';
+import type { ProxyTrust } from './proxyTrust.js';
 import { apiSecurityHeaders } from './middleware/securityHeaders.js';
 
 export interface CachedListRoute {
@@ -18,14 +19,14 @@ export interface CachedListRoute {
 
 export interface CachedListLaneOptions {
   routes: readonly CachedListRoute[];
-  lists: Pick<CachedLists, 'peek'>;
+  lists: Pick<CachedLists, 'peek' | 'kind'>;
   logger: Logger;
   recordRequest?: RecordRequestDuration;
   allowedHosts: readonly string[];
   /** CORS is configured: answers vary by Origin, and a request that carries one takes the full stack. */
   cors: boolean;
-  /** TRUST_PROXY: Koa then reads the host from X-Forwarded-Host, so such requests take the full stack. */
-  trustProxy: boolean;
+  /** TRUST_PROXY: the host is checked as the app checks it (X-Forwarded-Host from a trusted proxy). */
+  proxy: Pick<ProxyTrust, 'host'>;
 }
 
 /**
@@ -34,8 +35,9 @@ export interface CachedListLaneOptions {
  * request metric, log line and cache count, for a fraction of the CPU (Koa's context, its
  * middleware chain and the router cost more than reading Redis). Anything else — another
  * path or method, a query string, an Authorization header (DRF authenticates even on public
- * views: a bad token is a 401), an Origin under CORS, a host to check by the proxy's header
- * or not served, a MISS, Redis failing — goes to the app, untouched.
+ * views: a bad token is a 401), an Origin under CORS, a host not served (read as the app
+ * reads it, X-Forwarded-Host only from a trusted proxy), a MISS, Redis failing — goes to the
+ * app, untouched.
  */
 export function cachedListLane(app: Koa, options: CachedListLaneOptions): RequestListener {
   const full = app.callback();
@@ -53,18 +55,17 @@ export function cachedListLane(app: Koa, options: CachedListLaneOptions): Reques
     ...(options.cors ? ['Vary', 'Origin'] : []),
   ];
 
-  const plain = ({ headers }: IncomingMessage): boolean =>
-    headers.authorization === undefined &&
-    !(options.cors && headers.origin !== undefined) &&
-    !(options.trustProxy && headers['x-forwarded-host'] !== undefined) &&
-    (!hostAllowed || hostAllowed(headers.host ?? ''));
+  const plain = (req: IncomingMessage): boolean =>
+    req.headers.authorization === undefined &&
+    !(options.cors && req.headers.origin !== undefined) &&
+    (!hostAllowed || hostAllowed(options.proxy.host(req)));
 
   async function answer(route: CachedListRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const stored = await options.lists.peek(route.key).catch(() => null);
     if (stored === null) return void full(req, res); // the app answers (and counts) the MISS or the BYPASS
     const requestId = requestIdOf(singleHeader(req.headers['x-request-id']));
-    const body = hitBody(stored);
+    const body = hitBody(stored, options.lists.kind);
     res.writeHead(200, [...fixedHeaders, 'X-Request-Id', requestId, 'Content-Length', String(Buffer.byteLength(body))]);
     res.end(body);
     options.recordRequest?.(route.path, 'GET', 200, (performance.now() - started) / 1000);

@@ -16,6 +16,7 @@ export function instrumentCachedLists(lists: CachedLists, metrics: Metrics): Cac
     return found;
   };
   return {
+    kind: lists.kind,
     async read(key, load) {
       const read = await lists.read(key, load);
       countersOf(key)[read.status].inc();

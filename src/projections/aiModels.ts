@@ -11,25 +11,20 @@ export const aiModelsProjection: Projection<AiModelEvent> = {
   name: 'ai_models',
   tables: ['ai_models'],
   handles: ['AiModelConfigured', 'AiModelUpdated', 'AiModelDeactivated'],
-  async apply({ table }, event) {
+  changesOf(event) {
     switch (event.type) {
       case 'AiModelConfigured': {
         const { settings, at } = event.data;
-        await table('ai_models')
-          .insert({ ...columnsOf(settings), display_name_lower: settings.display_name.toLowerCase(), created_at: at, updated_at: at })
-          .onConflict('display_name_lower')
-          .ignore();
-        return;
+        const row = { ...columnsOf(settings), display_name_lower: settings.display_name.toLowerCase(), created_at: at, updated_at: at };
+        return [{ kind: 'insert', table: 'ai_models', row, conflict: ['display_name_lower'] }];
       }
       case 'AiModelUpdated': {
         const { displayName, changes, at } = event.data;
-        await table('ai_models').where({ display_name_lower: displayName.toLowerCase() }).update({ ...columnsOf(changes), updated_at: at });
-        return;
+        return [{ kind: 'set', table: 'ai_models', key: { display_name_lower: displayName.toLowerCase() }, set: { ...columnsOf(changes), updated_at: at } }];
       }
       case 'AiModelDeactivated': {
         const { displayName, at } = event.data;
-        await table('ai_models').where({ display_name_lower: displayName.toLowerCase() }).update({ is_active: false, updated_at: at });
-        return;
+        return [{ kind: 'set', table: 'ai_models', key: { display_name_lower: displayName.toLowerCase() }, set: { is_active: false, updated_at: at } }];
       }
       default:
         return assertNever(event);

@@ -7,23 +7,25 @@ export const aiUsageDailyProjection: Projection<AiQuotaEvent> = {
   name: 'ai_usage_daily',
   tables: ['ai_usage_daily'],
   handles: ['AiQuotaReserved', 'AiQuotaReleased'],
-  patchOf(event) {
+  changesOf(event) {
     const { day, model } = event.data;
-    return { kind: 'add', table: 'ai_usage_daily', key: { day, model }, add: { [event.type === 'AiQuotaReserved' ? 'reserved' : 'released']: 1 } };
+    return [{ kind: 'add', table: 'ai_usage_daily', key: { day, model }, add: { [event.type === 'AiQuotaReserved' ? 'reserved' : 'released']: 1 } }];
   },
 };
 
 export interface DailyUsage {
   day: string;
+  /** The model's display name as configured (the events keep it lowercased; a model never configured keeps that). */
   model: string;
   reserved: number;
   released: number;
 }
 
-/** One UTC day's usage per model (display names lowercased), busiest first. */
+/** One UTC day's usage per model, busiest first. */
 export async function dailyUsage(db: Knex, day: string): Promise<DailyUsage[]> {
-  return (await db('ai_usage_daily')
-    .select(db.raw(`to_char(day, 'YYYY-MM-DD') AS day`), 'model', 'reserved', 'released')
-    .where({ day })
-    .orderBy([{ column: 'reserved', order: 'desc' }, { column: 'model' }])) as DailyUsage[];
+  return (await db('ai_usage_daily as u')
+    .leftJoin('ai_models as m', 'm.display_name_lower', 'u.model')
+    .select(db.raw(`to_char(u.day, 'YYYY-MM-DD') AS day`), db.raw('coalesce(m.display_name, u.model) AS model'), 'u.reserved', 'u.released')
+    .where('u.day', day)
+    .orderBy([{ column: 'u.reserved', order: 'desc' }, { column: 'u.model' }])) as DailyUsage[];
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { assertNever } from '../domain/errors.js';
 import type { JobApplicationEvent } from '../domain/jobApplication/index.js';
+import { oneEntryPerChange } from '../domain/jobApplication/historyEntries.js';
 import type { Projection } from './projection.js';
 
 /** What an event changed, in API field names: the analysts' timeline and GET …/history. */
@@ -25,11 +26,14 @@ export const jobApplicationEventsProjection: Projection<JobApplicationEvent> = {
   name: 'job_application_events',
   tables: ['job_application_events'],
   handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationStatusChanged', 'JobApplicationSoftDeleted', 'JobApplicationRestored'],
-  insertOf: (event) => ({
-    table: 'job_application_events',
-    row: { position: event.position, application_id: event.data.id, user_id: event.data.userId, type: event.type, at: event.data.at, changes: changesOf(event) },
-    conflict: ['application_id', 'position'],
-  }),
+  changesOf: (event) => [
+    {
+      kind: 'insert',
+      table: 'job_application_events',
+      row: { position: event.position, application_id: event.data.id, user_id: event.data.userId, type: event.type, at: event.data.at, changes: changesOf(event) },
+      conflict: ['application_id', 'position'],
+    },
+  ],
 };
 
 export interface JobApplicationHistoryEntry {
@@ -46,11 +50,11 @@ interface EventRow {
   changes: Record<string, unknown>;
 }
 
-/** The events of one of the user's applications (soft-deleted ones included), oldest first; empty when it is not theirs. */
+/** The changes of one of the user's applications (soft-deleted ones included), oldest first, a status move once; empty when it is not theirs. */
 export async function jobApplicationHistory(db: Knex, userId: number, id: number): Promise<JobApplicationHistoryEntry[]> {
   const rows = (await db('job_application_events')
     .select('position', 'type', 'at', 'changes')
     .where({ application_id: id, user_id: userId })
     .orderByRaw('position COLLATE "C"')) as EventRow[]; // positions sort bytewise, whatever the database's collation
-  return rows.map((r) => ({ position: r.position, type: r.type, at: r.at.toISOString(), changes: r.changes }));
+  return oneEntryPerChange(rows.map((r) => ({ position: r.position, type: r.type, at: r.at.toISOString(), changes: r.changes })));
 }

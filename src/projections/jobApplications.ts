@@ -21,22 +21,20 @@ function columnsOf(changes: JobApplicationChanges): JobApplicationChanges {
 
 export const jobApplicationsProjection: Projection<JobApplicationEvent | ResumeDeleted> = {
   name: 'job_applications',
-  tables: ['job_applications'],
+  tables: ['job_applications', 'job_application_gone_resumes'],
   handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationSoftDeleted', 'JobApplicationRestored', 'ResumeDeleted'],
-  insertOf(event) {
-    if (event.type !== 'JobApplicationCreated') return undefined;
-    const { id, userId, fields, isExample, at } = event.data;
-    return {
-      table: 'job_applications',
-      row: { id, user_id: userId, ...columnsOf(fields), is_deleted: false, is_example: isExample, created_at: at, updated_at: at },
-      conflict: ['id'],
-    };
-  },
-  patchOf(event) {
-    const row = (set: Record<string, unknown>) => ({ kind: 'set' as const, table: 'job_applications', key: { id: event.data.id }, set: { ...set, updated_at: event.data.at } });
+  // The check that resume_used is the caller's own resume reads the resumes read model: a
+  // delete of that resume can land in the log after the check and before the application's
+  // event. Remembering deleted resumes keeps the table free of them in either order.
+  references: [{ table: 'job_applications', column: 'resume_used', gone: { table: 'job_application_gone_resumes', column: 'resume_id' } }],
+  changesOf(event) {
+    const row = (set: Record<string, unknown>) => [{ kind: 'set' as const, table: 'job_applications', key: { id: event.data.id }, set: { ...set, updated_at: event.data.at } }];
     switch (event.type) {
-      case 'JobApplicationCreated':
-        return undefined; // an insert
+      case 'JobApplicationCreated': {
+        const { id, userId, fields, isExample, at } = event.data;
+        const inserted = { id, user_id: userId, ...columnsOf(fields), is_deleted: false, is_example: isExample, created_at: at, updated_at: at };
+        return [{ kind: 'insert', table: 'job_applications', row: inserted, conflict: ['id'] }];
+      }
       case 'JobApplicationUpdated':
         return row(columnsOf(event.data.changes));
       case 'JobApplicationSoftDeleted':
@@ -45,9 +43,9 @@ export const jobApplicationsProjection: Projection<JobApplicationEvent | ResumeD
         return row({ is_deleted: false });
       case 'ResumeDeleted':
         // Like Django's SET_NULL: a bulk update that leaves updated_at alone.
-        return { kind: 'clear', table: 'job_applications', column: 'resume_used', value: event.data.id };
+        return [{ kind: 'clear', table: 'job_applications', column: 'resume_used', value: event.data.id }];
       case 'JobApplicationStatusChanged':
-        return undefined; // the JobApplicationUpdated beside it already carries the new status
+        return []; // the JobApplicationUpdated beside it already carries the new status
       default:
         return assertNever(event);
     }

@@ -2,10 +2,9 @@ import type { Knex } from 'knex';
 import pg from 'pg';
 import { AI_MODELS_LIST, EXAMPLE_JOB_APPLICATIONS_LIST, type CachedLists } from '../cache/cachedList.js';
 import { START, type EventStore, type Position, type RecordedEvent } from '../eventstore/port.js';
-import { applyBatch } from './applyBatch.js';
 import { announceCheckpoint, ensureCheckpoints } from './checkpoints.js';
-import { contextFor, type Projection } from './projection.js';
-import { StatementBatch } from './statementBatch.js';
+import type { Projection } from './projection.js';
+import { BatchWriter } from './writer/batchWriter.js';
 import { openLogReader, type LogReader } from './rebuildReader.js';
 import { createShadowTable, dropLeftovers, finishLoadStatements, indexesNeededFor, rebuildTableOf, swapIn, type ShadowTable } from './rebuildTables.js';
 
@@ -115,7 +114,7 @@ interface Writer {
   projection: Projection;
   handles: ReadonlySet<string>;
   client: pg.Client;
-  batch: StatementBatch;
+  writer: BatchWriter;
 }
 
 /**
@@ -137,7 +136,7 @@ async function load(deps: RebuildDeps, options: RebuildOptions, shadows: Readonl
       client.on('error', () => undefined);
       const tables = shadows.get(projection.name) ?? [];
       const lookups = (table: string, column: string) => tables.filter((t) => t.rebuild === table).flatMap((t) => indexesNeededFor(t, column));
-      writers.push({ projection, handles: new Set(projection.handles), client, batch: new StatementBatch(client, rebuildTableOf, { lookupStatements: lookups, copy: true }) });
+      writers.push({ projection, handles: new Set(projection.handles), client, writer: new BatchWriter(client, { tableName: rebuildTableOf, lookingUpBy: lookups, copy: true }) });
       await client.connect();
       // Losing the last batches in a crash costs nothing: an interrupted rebuild starts over.
       await client.query('SET synchronous_commit = off');
@@ -157,16 +156,16 @@ async function load(deps: RebuildDeps, options: RebuildOptions, shadows: Readonl
       if (!caughtUp) next = read(position);
       for (const w of writers) {
         const relevant = events.filter((e) => w.handles.has(e.type));
-        if (relevant.length > 0) await applyBatch(w.batch.context, w.projection, relevant);
+        if (relevant.length > 0) w.writer.apply(w.projection, relevant);
       }
-      await Promise.all(writers.map((w) => w.batch.send()));
+      await Promise.all(writers.map((w) => w.writer.send()));
       done += events.length;
       total = Math.max(total, done);
       options.onProgress?.({ done, total });
       if (options.batchDelayMs) await sleep(options.batchDelayMs);
       if (caughtUp) break;
     }
-    await Promise.all(writers.map((w) => w.batch.drain()));
+    await Promise.all(writers.map((w) => w.writer.drain()));
     await Promise.all(writers.map(async (w) => {
       for (const shadow of shadows.get(w.projection.name) ?? []) {
         for (const sql of finishLoadStatements(shadow)) await w.client.query(sql);
@@ -175,10 +174,7 @@ async function load(deps: RebuildDeps, options: RebuildOptions, shadows: Readonl
     return { position, events: done };
   } finally {
     await reader?.close().catch(() => undefined);
-    for (const w of writers) {
-      await w.batch.close();
-      await w.client.end().catch(() => undefined);
-    }
+    for (const w of writers) await w.client.end().catch(() => undefined);
   }
 }
 
@@ -191,26 +187,27 @@ async function load(deps: RebuildDeps, options: RebuildOptions, shadows: Readonl
 async function swap(deps: RebuildDeps, projection: Projection, shadows: readonly ShadowTable[], loaded: Position, batchSize: number): Promise<Position> {
   const { db, store } = deps;
   const handles = new Set(projection.handles);
-  const apply = async (trx: Knex.Transaction): Promise<Position> => {
-    await trx.raw(`SET LOCAL lock_timeout = '10s'`);
-    await trx.raw(`LOCK TABLE ${shadows.map((s) => `"${s.live}"`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-    const live = (await trx('projection_checkpoints').where({ name: projection.name }).forUpdate().first('position')) as { position: Position } | undefined;
+  const apply = async (client: pg.Client): Promise<Position> => {
+    await client.query(`SET LOCAL lock_timeout = '10s'`);
+    await client.query(`LOCK TABLE ${shadows.map((s) => client.escapeIdentifier(s.live)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+    const live = await client.query<{ position: Position }>('SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [projection.name]);
     let position = loaded;
-    const ctx = contextFor(trx, rebuildTableOf);
+    const writer = new BatchWriter(client, { tableName: rebuildTableOf });
     for (;;) {
       const tail: RecordedEvent[] = await store.readAll({ fromPosition: position, limit: batchSize });
       if (tail.length === 0) break;
-      await applyBatch(ctx, projection, tail.filter((e) => handles.has(e.type)));
+      writer.apply(projection, tail.filter((e) => handles.has(e.type)));
+      await writer.drain();
       position = tail[tail.length - 1]!.position;
     }
-    if (position < (live?.position ?? START)) throw new Error(`rebuild of ${projection.name} ended behind its live checkpoint`);
-    for (const shadow of shadows) await swapIn(trx, shadow);
-    await trx('projection_checkpoints').where({ name: projection.name }).update({ position, updated_at: trx.fn.now() });
+    if (position < (live.rows[0]?.position ?? START)) throw new Error(`rebuild of ${projection.name} ended behind its live checkpoint`);
+    for (const shadow of shadows) await swapIn(client, shadow);
+    await client.query('UPDATE projection_checkpoints SET position = $1, updated_at = now() WHERE name = $2', [position, projection.name]);
     return position;
   };
   for (let attempt = 1; ; attempt++) {
     try {
-      const position = await db.transaction(apply);
+      const position = await inTransaction(deps.connectionString, apply);
       await announceCheckpoint(db, projection.name, position, true).catch(() => undefined); // others also poll the table
       const keys = CACHED_LISTS[projection.name];
       if (keys) await deps.lists?.invalidate(keys);
@@ -219,5 +216,23 @@ async function swap(deps: RebuildDeps, projection: Projection, shadows: readonly
       const code = (err as { code?: unknown }).code;
       if (attempt >= SWAP_ATTEMPTS || typeof code !== 'string' || !RETRIABLE.has(code)) throw err;
     }
+  }
+}
+
+/** Runs `work` in a transaction on a connection of its own. */
+async function inTransaction<T>(connectionString: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import pg from 'pg';
 
 /** Where a rebuild writes a read model's table until the swap. */
 export const rebuildTableOf = (table: string): string => `${table}__rebuild`;
@@ -32,7 +33,7 @@ interface IndexRow {
   leading_column: string | null;
 }
 
-const quote = (identifier: string): string => `"${identifier.replaceAll('"', '""')}"`;
+const quote = (identifier: string): string => pg.escapeIdentifier(identifier);
 
 /** Rebuild tables a dead run left behind (this run holds the rebuild lock, so nobody else writes them). */
 export async function dropLeftovers(db: Knex, tables: readonly string[]): Promise<void> {
@@ -100,8 +101,8 @@ export function finishLoadStatements(shadow: ShadowTable): string[] {
  * Inside the swap transaction, with the live table locked: the rebuild table takes its place
  * and its indexes (and the constraints they back) take the live names.
  */
-export async function swapIn(trx: Knex.Transaction, shadow: ShadowTable): Promise<void> {
-  await trx.raw(`DROP TABLE ${quote(shadow.live)}`);
-  await trx.raw(`ALTER TABLE ${quote(shadow.rebuild)} RENAME TO ${quote(shadow.live)}`);
-  for (const index of shadow.indexes) await trx.raw(`ALTER INDEX ${quote(index.temporary)} RENAME TO ${quote(index.live)}`);
+export async function swapIn(client: pg.Client, shadow: ShadowTable): Promise<void> {
+  await client.query(`DROP TABLE ${quote(shadow.live)}`);
+  await client.query(`ALTER TABLE ${quote(shadow.rebuild)} RENAME TO ${quote(shadow.live)}`);
+  for (const index of shadow.indexes) await client.query(`ALTER INDEX ${quote(index.temporary)} RENAME TO ${quote(index.live)}`);
 }

@@ -8,19 +8,17 @@ export const resumesProjection: Projection<ResumeEvent> = {
   name: 'resumes',
   tables: ['resumes'],
   handles: ['ResumeCreated', 'ResumeUpdated', 'ResumeDeleted'],
-  insertOf(event) {
-    if (event.type !== 'ResumeCreated') return undefined;
-    const { id, userId, username, title, content, source, aiModel, at } = event.data;
-    return { table: 'resumes', row: { id, user_id: userId, username, title, content, source, ai_model: aiModel ?? null, created_at: at, updated_at: at }, conflict: ['id'] };
-  },
-  patchOf(event) {
+  changesOf(event) {
     switch (event.type) {
-      case 'ResumeCreated':
-        return undefined; // an insert
+      case 'ResumeCreated': {
+        const { id, userId, username, title, content, source, aiModel, at } = event.data;
+        const row = { id, user_id: userId, username, title, content, source, ai_model: aiModel ?? null, created_at: at, updated_at: at };
+        return [{ kind: 'insert', table: 'resumes', row, conflict: ['id'] }];
+      }
       case 'ResumeUpdated':
-        return { kind: 'set', table: 'resumes', key: { id: event.data.id }, set: { ...columnsOf(event.data.changes), updated_at: event.data.at } };
+        return [{ kind: 'set', table: 'resumes', key: { id: event.data.id }, set: { ...columnsOf(event.data.changes), updated_at: event.data.at } }];
       case 'ResumeDeleted':
-        return { kind: 'delete', table: 'resumes', key: { id: event.data.id } };
+        return [{ kind: 'delete', table: 'resumes', key: { id: event.data.id } }];
       default:
         return assertNever(event);
     }

@@ -2,8 +2,7 @@ import type { Knex } from 'knex';
 import pg from 'pg';
 import { START, type EventStore, type Position, type RecordedEvent } from '../eventstore/port.js';
 import type { Logger } from '../db/channelNotifier.js';
-import { applyBatch } from './applyBatch.js';
-import { StatementBatch } from './statementBatch.js';
+import { BatchWriter } from './writer/batchWriter.js';
 import type { Projection } from './projection.js';
 import { CheckpointMoved, announceCheckpoint, moveCheckpoint, readCheckpoints } from './checkpoints.js';
 import type { ProjectionProgress } from './progress.js';
@@ -116,7 +115,8 @@ export class ProjectionRunner {
   }
 
   private async tryLead(): Promise<pg.Client | undefined> {
-    const client = new pg.Client({ connectionString: this.deps.connectionString });
+    // Pipelined: a batch's statements go out together, without waiting for each answer.
+    const client = new pg.Client({ connectionString: this.deps.connectionString, pipeline: true });
     client.on('error', () => undefined);
     await client.connect();
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
@@ -144,29 +144,44 @@ export class ProjectionRunner {
     const stopReading = () => reading.abort();
     signal.addEventListener('abort', stopReading, { once: true });
     if (signal.aborted) stopReading(); // stopped while the checkpoint was being read
-    const writer = new StatementBatch(connection, (table) => table);
     try {
-      await this.project(writer, connection, persisted, reading.signal);
+      await this.project(new BatchWriter(connection), connection, persisted, reading.signal);
     } finally {
       stopReading();
       signal.removeEventListener('abort', stopReading);
-      await writer.close();
     }
   }
 
-  private async project(writer: StatementBatch, connection: pg.Client, from: Position, signal: AbortSignal): Promise<void> {
-    const { db, store, progress } = this.deps;
-    const name = this.projection.name;
-    let persisted = from;
-    let reached = from;
-    let persistedAt = Date.now();
-    const subscription = store.subscribe({ fromPosition: persisted, signal, maxBatchSize: this.deps.maxBatchSize, wakeOn: this.projection.handles });
+  private async project(writer: BatchWriter, connection: pg.Client, from: Position, signal: AbortSignal): Promise<void> {
+    const { store } = this.deps;
+    const subscription = store.subscribe({ fromPosition: from, signal, maxBatchSize: this.deps.maxBatchSize, wakeOn: this.projection.handles });
     const batches = subscription[Symbol.asyncIterator]();
     const readAhead = () => {
       const next = batches.next();
       next.catch(() => undefined); // surfaced by the await below, or moot once we stop
       return next;
     };
+    try {
+      await this.applyBatches(batches, readAhead, writer, connection, from);
+    } finally {
+      // Ends the subscription whatever stopped us (a failed batch included), once the read
+      // ahead settles: the caller's abort ends that read. Not awaited: a read may still wait for it.
+      void batches.return?.(undefined)?.catch(() => undefined);
+    }
+  }
+
+  private async applyBatches(
+    batches: AsyncIterator<RecordedEvent[]>,
+    readAhead: () => Promise<IteratorResult<RecordedEvent[]>>,
+    writer: BatchWriter,
+    connection: pg.Client,
+    from: Position,
+  ): Promise<void> {
+    const { db, store, progress } = this.deps;
+    const name = this.projection.name;
+    let persisted = from;
+    let reached = from;
+    let persistedAt = Date.now();
     // The next batch is read while this one is written: reading and writing overlap.
     for (let next = readAhead(); ; ) {
       const result = await next;
@@ -211,15 +226,15 @@ export class ProjectionRunner {
 
   /**
    * A batch and its checkpoint move, as one transaction in one round trip on the leader's own
-   * connection: the writes are recorded (see StatementBatch) and sent with BEGIN, the
-   * checkpoint's compare-and-set and COMMIT as one multi-statement query. If another projector
-   * moved the checkpoint, the compare-and-set raises and nothing of the batch is kept.
+   * connection: the writes are recorded (see BatchWriter) and sent with BEGIN, the
+   * checkpoint's compare-and-set and COMMIT, pipelined. If another projector moved the
+   * checkpoint, the compare-and-set raises and nothing of the batch is kept.
    */
-  private async writeBatch(writer: StatementBatch, connection: pg.Client, events: readonly RecordedEvent[], from: Position, to: Position): Promise<void> {
-    await writer.context.write('BEGIN', []);
-    await applyBatch(writer.context, this.projection, events);
-    await writer.context.write('SELECT move_projection_checkpoint(?, ?, ?)', [this.projection.name, from, to]);
-    await writer.context.write('COMMIT', []);
+  private async writeBatch(writer: BatchWriter, connection: pg.Client, events: readonly RecordedEvent[], from: Position, to: Position): Promise<void> {
+    writer.statement('BEGIN');
+    writer.apply(this.projection, events);
+    writer.statement('SELECT move_projection_checkpoint($1, $2, $3)', [this.projection.name, from, to]);
+    writer.statement('COMMIT');
     try {
       await writer.drain();
     } catch (err) {

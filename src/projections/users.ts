@@ -8,20 +8,17 @@ export const usersProjection: Projection<UserEvent> = {
   name: 'users',
   tables: ['users'],
   handles: ['UserRegistered', 'UserPasswordChanged', 'UserDeactivated'],
-  insertOf(event) {
-    if (event.type !== 'UserRegistered') return undefined;
-    const { id, username, email, passwordHash, isStaff, at } = event.data;
-    const row = { id, username, username_lower: username.toLowerCase(), email, password_hash: passwordHash, is_staff: isStaff, is_active: true, date_joined: at, updated_at: at };
-    return { table: 'users', row, conflict: ['id'] };
-  },
-  patchOf(event) {
+  changesOf(event) {
     switch (event.type) {
-      case 'UserRegistered':
-        return undefined; // an insert
+      case 'UserRegistered': {
+        const { id, username, email, passwordHash, isStaff, at } = event.data;
+        const row = { id, username, username_lower: username.toLowerCase(), email, password_hash: passwordHash, is_staff: isStaff, is_active: true, date_joined: at, updated_at: at };
+        return [{ kind: 'insert', table: 'users', row, conflict: ['id'] }];
+      }
       case 'UserPasswordChanged':
-        return { kind: 'set', table: 'users', key: { id: event.data.id }, set: { password_hash: event.data.passwordHash, updated_at: event.data.at } };
+        return [{ kind: 'set', table: 'users', key: { id: event.data.id }, set: { password_hash: event.data.passwordHash, updated_at: event.data.at } }];
       case 'UserDeactivated':
-        return { kind: 'set', table: 'users', key: { id: event.data.id }, set: { is_active: false, updated_at: event.data.at } };
+        return [{ kind: 'set', table: 'users', key: { id: event.data.id }, set: { is_active: false, updated_at: event.data.at } }];
       default:
         return assertNever(event);
     }

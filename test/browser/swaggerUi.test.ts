@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApi, type TestApi, type TestUser } from '../support/api.js';
+import { requireBrowser } from '../support/browser.js';
 import { requireRedis } from '../support/redis.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test/artifacts';
 /** What the page must live within when the app sends no policy of its own. */
 const BASELINE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
@@ -20,17 +20,13 @@ describe('Swagger UI at /api/docs/ (headless Chromium)', function () {
   const offOrigin: string[] = [];
 
   before(async function () {
-    if (process.env.SKIP_BROWSER_TESTS === '1') {
-      console.warn('    SKIP_BROWSER_TESTS=1: the Swagger UI browser test is skipped');
-      this.skip();
-    }
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium, or set SKIP_BROWSER_TESTS=1 to skip this test`);
+    const executablePath = requireBrowser(this);
     await requireRedis(this);
     api = await startTestApi();
     user = await api.newUser();
     const schema = await api.request<{ paths: Record<string, object> }>('/api/schema/');
     operationCount = Object.values(schema.body.paths).reduce((n, item) => n + Object.keys(item).length, 0);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(60_000); // two shared cores: rendering the whole document can take a while
     page.on('console', (message) => {

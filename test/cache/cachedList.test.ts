@@ -185,10 +185,10 @@ describe('CachedLists', () => {
   });
 
   describe('answerWithCachedList', () => {
-    const answer = (status: 'HIT' | 'MISS' | 'BYPASS') => {
+    const answer = (status: 'HIT' | 'MISS' | 'BYPASS', kind: 'redis' | 'memory' = 'redis') => {
       const headers: Record<string, string> = {};
       const ctx = { set: (field: string, value: string) => void (headers[field] = value), body: undefined as unknown };
-      answerWithCachedList(ctx, { status, data: [1] });
+      answerWithCachedList(ctx, { status, data: [1] }, kind);
       return { headers, body: ctx.body };
     };
 
@@ -199,6 +199,10 @@ describe('CachedLists', () => {
         headers: { 'X-Cache-Status': 'BYPASS' },
         body: { cache_status: 'BYPASS (Redis unavailable; response from database)', data: [1] },
       });
+    });
+
+    it('says a HIT came from the in-process cache when there is no Redis', () => {
+      expect(answer('HIT', 'memory')).to.deep.equal({ headers: { 'X-Cache-Status': 'HIT' }, body: { cache_status: 'HIT (Response from in-process cache)', data: [1] } });
     });
   });
 });

@@ -72,6 +72,18 @@ describe('JobApplication', () => {
     it('records nothing when nothing changed', () =>
       given([created()]).when(update(alice, { job_title: 'Engineer', status: 'Applied', resume_used: null })).then([]));
 
+    it('compares long texts by digest: the state holds none of them, a repeat records nothing, a change is recorded whole', () => {
+      const notes = 'n'.repeat(200_000);
+      const description = 'd'.repeat(200_000);
+      const history = [created({ notes, original_job_description: description })];
+      const state = history.reduce(jobApplicationDecider.evolve, jobApplicationDecider.initialState());
+      expect(JSON.stringify(state).length).to.be.below(1000);
+      given(history).when(update(alice, { notes, original_job_description: description })).then([]);
+      given(history)
+        .when(update(alice, { notes: `${notes}!`, original_job_description: description }))
+        .then([{ type: 'JobApplicationUpdated', data: { id, userId: alice, changes: { notes: `${notes}!` }, at: later } }]);
+    });
+
     it('records a status change twice over: in the update and as StatusChanged {from, to}', () =>
       given([created()])
         .when(update(alice, { status: 'Interviewing', notes: 'Phone screen booked' }))

@@ -40,6 +40,13 @@ describe('Resume', () => {
     it('records nothing for an empty change set', () => given([created()]).when(update({})).then([]));
     it('compares with the latest values, not the created ones', () =>
       given([created(), updated({ content: '# Alice v2' })]).when(update({ content: '# Alice v2' })).then([]));
+    it('compares the content by digest: the state holds none of it', () => {
+      const content = 'c'.repeat(500_000);
+      const history = [created({ content })];
+      expect(JSON.stringify(history.reduce(resumeDecider.evolve, resumeDecider.initialState())).length).to.be.below(500);
+      given(history).when(update({ content })).then([]);
+      given(history).when(update({ content: `${content}.` })).then([updated({ content: `${content}.` })]);
+    });
     it('changing a field back is a change', () =>
       given([created(), updated({ title: 'Other' })]).when(update({ title: 'Backend engineer' })).then([updated({ title: 'Backend engineer' })]));
     it('is invisible to another user', () => given([created()]).when(update({ title: 'Mine now' }, bob)).thenThrows(NotFound, 'Not found.'));

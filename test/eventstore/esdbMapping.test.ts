@@ -6,6 +6,7 @@ import {
   DeadlineExceededError,
   NO_STREAM,
   STREAM_EXISTS,
+  MaxAppendSizeExceededError,
   UnavailableError,
   WrongExpectedVersionError as ClientWrongExpectedVersionError,
 } from '@eventstore/db-client';
@@ -20,7 +21,10 @@ import {
   type EsdbRecord,
 } from '../../src/eventstore/esdbMapping.js';
 import { createEventStoreDbStoreOn } from '../../src/eventstore/eventStoreDb.js';
-import { START, WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '../../src/eventstore/port.js';
+import { handleCommand } from '../../src/commands/handle.js';
+import type { SnapshotStore, StreamSnapshot } from '../../src/db/streamSnapshots.js';
+import type { Decider } from '../../src/domain/decider.js';
+import { AppendTooLargeError, START, WrongExpectedVersionError, type DomainEvent, type EventStore, type NewEvent, type RecordedEvent } from '../../src/eventstore/port.js';
 
 const at = '2026-11-24T10:00:00.000Z';
 const event = (type: string): NewEvent => ({ type, data: { type }, metadata: { at } });
@@ -81,6 +85,13 @@ describe('EventStoreDB errors', () => {
 
   it('reports a missing stream as actual "no_stream"', () => {
     expect(toPortError(clientConflict('no_stream'), 'resume-1', 'stream_exists')).to.include({ expected: 'stream_exists', actual: 'no_stream' });
+  });
+
+  it("turns the server's refusal of an append over its MaxAppendSize into the port's AppendTooLargeError (a 413)", () => {
+    const events = [event('Big')];
+    const err = toPortError(MaxAppendSizeExceededError.fromMaxAppendSize(1_048_576), 'resume-1', 'any', events);
+    expect(err).to.be.instanceOf(AppendTooLargeError);
+    expect(err).to.include({ streamId: 'resume-1', maxBytes: 1_048_576, bytes: 'Big'.length + JSON.stringify({ type: 'Big' }).length + JSON.stringify({ at }).length });
   });
 
   it('passes every other error through untouched', () => {
@@ -223,6 +234,34 @@ describe('EventStoreDB adapter over a fake client', () => {
     if (next.done) throw new Error('subscription ended');
     return types(next.value);
   }
+
+  it('lets a command start from a snapshot: read from its revision, its event found at the position it was read at', async () => {
+    const snapshots = new Map<string, StreamSnapshot>();
+    const snapshotStore: SnapshotStore = { read: async (id) => snapshots.get(id), write: async (id, snapshot) => void snapshots.set(id, snapshot) };
+    const counter: Decider<{ type: 'Add' }, { type: 'Added'; data: Record<string, never> }, number> = {
+      initialState: () => 0,
+      evolve: (n) => n + 1,
+      decide: () => [{ type: 'Added', data: {} }],
+    };
+    const esdb = store();
+    let read = 0;
+    const readStream = async <E extends DomainEvent>(id: string, options?: { fromRevision?: bigint }) => {
+      const events = await esdb.readStream<E>(id, options);
+      read += events.length;
+      return events;
+    };
+    const counted: EventStore = { ...esdb, readStream };
+    const context = { userId: null, requestId: 'fake', at };
+    const add = () => handleCommand(counted, counter, 'counter-1', { type: 'Add' }, context, { snapshots: { store: snapshotStore, policy: { version: 1, every: 5 } } });
+    await esdb.append('counter-1', Array.from({ length: 30 }, () => ({ type: 'Added', data: {}, metadata: { at } })), { expectedRevision: 'no_stream' });
+    expect((await add()).state).to.equal(31);
+    expect(read).to.equal(30);
+    for (let n = 32; n <= 45; n++) {
+      read = 0;
+      expect((await add()).state).to.equal(n);
+      expect(read).to.be.at.most(6);
+    }
+  });
 
   it('answers an append with the revision and position of its last event', async () => {
     const three = await store().append('b-1', [event('A'), event('B'), event('C')], { expectedRevision: 'no_stream' });

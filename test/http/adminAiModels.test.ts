@@ -150,6 +150,19 @@ describe('admin AI model routes', function () {
       expect(status).to.equal(400);
       expect(body).to.deep.equal(invalid({ api_key_name: ['This field may not be blank.'] }));
     });
+
+    it('needs no API key name for an offline model, omitted or blank, and one can become offline without it', async () => {
+      const { api_key_name: _omitted, ...withoutKey } = buildModel({ api_provider: 'offline', model_name: 'offline' });
+      const omitted = await staff.post('/api/admin/ai-models/', withoutKey);
+      expect(omitted.status, JSON.stringify(omitted.body)).to.equal(201);
+      expect(omitted.body).to.include({ api_provider: 'offline', api_key_name: '' });
+      const blank = await staff.post('/api/admin/ai-models/', buildModel({ api_provider: 'offline', api_key_name: '' }));
+      expect(blank.status, JSON.stringify(blank.body)).to.equal(201);
+      const model = await create();
+      const switched = await staff.patch(path(model.display_name), { api_provider: 'offline', api_key_name: '' });
+      expect(switched.status, JSON.stringify(switched.body)).to.equal(200);
+      expect(switched.body).to.include({ api_provider: 'offline', api_key_name: '' });
+    });
   });
 
   describe('GET /api/admin/ai-models/:display_name/', () => {

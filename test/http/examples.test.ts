@@ -144,6 +144,24 @@ describe('GET /api/example-job-applications/ when Redis goes down', function () 
   });
 });
 
+describe('GET /api/example-job-applications/ without Redis', function () {
+  this.timeout(30_000);
+  let api: TestApi;
+  before(async () => {
+    api = await startTestApi({}, { redis: { kind: 'memory' } });
+  });
+  after(async () => api?.stop());
+
+  it('says a HIT came from the in-process cache, not from Redis, on both answering paths', async () => {
+    expect((await list(api)).body.cache_status).to.equal(MISS);
+    for (const path of [PATH, `${PATH}?via=app`]) {
+      const { headers, body } = await api.request<ListAnswer>(path);
+      expect(headers.get('x-cache-status'), path).to.equal('HIT');
+      expect(body.cache_status, path).to.equal('HIT (Response from in-process cache)');
+    }
+  });
+});
+
 describe('seeding the examples', function () {
   this.timeout(30_000);
   let api: TestApi;
@@ -177,5 +195,55 @@ describe('seeding the examples', function () {
     for (const password of ['!', 'example']) {
       expect((await api.post('/api/auth/token/', { username: EXAMPLE_USERNAME, password })).status, password).to.equal(401);
     }
+  });
+});
+
+describe('the example applications at start-up', function () {
+  this.timeout(60_000);
+  const databases: string[] = [];
+  const apis: TestApi[] = [];
+  const startOn = async (url: string, seed: 'True' | 'False') => {
+    const api = await startTestApi({ DATABASE_URL: url, SEED_EXAMPLES: seed });
+    apis.push(api);
+    return api;
+  };
+  const freshDatabase = async () => {
+    const database = await createDatabase('resumate_seed');
+    databases.push(database.name);
+    return database.url;
+  };
+  before(async function () {
+    await requireRedis(this);
+  });
+  afterEach(async () => {
+    await Promise.all(apis.splice(0).map((api) => api.stop()));
+  });
+  after(async () => {
+    for (const name of databases) await dropDatabase(name);
+  });
+
+  it('exist after the first start, once however many servers start together', async () => {
+    const url = await freshDatabase();
+    await startOn(url, 'False'); // migrates the new database, so the others start together on it
+    const [first, second] = await Promise.all([startOn(url, 'True'), startOn(url, 'True')]);
+    const { body } = await list(first!);
+    expect(body.data.map((a) => a.job_title)).to.have.members(EXAMPLE_APPLICATIONS.map((f) => f.job_title));
+    expect((await list(second!)).body.data).to.deep.equal(body.data);
+
+    const { db } = first!.server.infrastructure;
+    const owners = await db('users').where({ username_lower: EXAMPLE_USERNAME }).pluck('id');
+    expect(owners).to.have.length(1);
+    expect(body.data.every((a) => a.user === owners[0] && a.is_example)).to.equal(true);
+    const examples = async () => Number((await db('job_applications').where({ is_example: true }).count({ n: '*' }))[0]!.n);
+    expect(await examples()).to.equal(5);
+    await startOn(url, 'True');
+    expect(await examples()).to.equal(5);
+  });
+
+  it('are not created with SEED_EXAMPLES=False', async () => {
+    const api = await startOn(await freshDatabase(), 'False');
+    const { body } = await list(api);
+    expect(body.data).to.deep.equal([]);
+    expect(await api.server.infrastructure.db('users').where({ username_lower: EXAMPLE_USERNAME }).pluck('id')).to.deep.equal([]);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createJobApplication, softDeleteJobApplication, updateJobApplication } from '../../src/commands/jobApplications.js';
 import type { CommandDeps } from '../../src/commands/deps.js';
-import { jobApplicationDecider, jobApplicationStream, newJobApplicationFields, type JobApplicationEvent } from '../../src/domain/jobApplication/index.js';
+import { decidingFields, jobApplicationDecider, jobApplicationStream, newJobApplicationFields, type JobApplicationEvent } from '../../src/domain/jobApplication/index.js';
 import type { JobApplicationView } from '../../src/projections/jobApplications.js';
 import type { JobApplicationHistoryEntry } from '../../src/projections/jobApplicationEvents.js';
 import { commandDeps } from '../../src/server.js';
@@ -289,8 +289,10 @@ describe('job application endpoints', function () {
       const folded = events.reduce(jobApplicationDecider.evolve, jobApplicationDecider.initialState());
       if (folded.status === 'absent') throw new Error('the stream folded to nothing');
       const { body } = await alice.get<JobApplicationView>(`${BASE}/${app.id}/`);
-      expect({ ...body }).to.deep.include(folded.fields);
-      expect((await alice.get<JobApplicationHistoryEntry[]>(`${BASE}/${app.id}/history/`)).body).to.have.length(events.length);
+      // The deciding state keeps long texts as digests: compare the read model's the same way.
+      expect(decidingFields({ ...body })).to.deep.include(folded.fields);
+      const statusOnlyUpdates = events.filter((e, i) => e.type === 'JobApplicationUpdated' && events[i + 1]?.type === 'JobApplicationStatusChanged' && Object.keys((e.data as { changes: object }).changes).length === 1);
+      expect((await alice.get<JobApplicationHistoryEntry[]>(`${BASE}/${app.id}/history/`)).body).to.have.length(events.length - statusOnlyUpdates.length);
     });
   });
 
@@ -351,11 +353,12 @@ describe('job application endpoints', function () {
   });
 
   describe('GET /api/job-applications/:id/history/', () => {
-    it('is the timeline of every event, oldest first, with what each changed', async () => {
+    it('is the timeline of every change, oldest first, a status move shown once with its from and to', async () => {
       const alice = await api.newUser();
       const app = await create(alice, { job_title: 'Engineer' });
       await alice.patch(`${BASE}/${app.id}/`, { job_title: 'Senior Engineer', notes: 'Referral' });
       await alice.patch(`${BASE}/${app.id}/`, { status: 'Interviewing' });
+      await alice.patch(`${BASE}/${app.id}/`, { status: 'Offer', notes: 'Offer call Friday' });
       await alice.delete(`${BASE}/${app.id}/`);
       expect((await alice.get(`${BASE}/${app.id}/history/`)).status).to.equal(200); // a deleted application keeps its history
       await alice.post(`${BASE}/${app.id}/restore/`);
@@ -367,14 +370,16 @@ describe('job application endpoints', function () {
           changes: { ...newJobApplicationFields({ job_title: 'Engineer', company_name: 'Acme' }), is_example: false },
         },
         { type: 'JobApplicationUpdated', changes: { job_title: 'Senior Engineer', notes: 'Referral' } },
-        { type: 'JobApplicationUpdated', changes: { status: 'Interviewing' } },
         { type: 'JobApplicationStatusChanged', changes: { from: 'Applied', to: 'Interviewing' } },
+        { type: 'JobApplicationUpdated', changes: { notes: 'Offer call Friday' } },
+        { type: 'JobApplicationStatusChanged', changes: { from: 'Interviewing', to: 'Offer' } },
         { type: 'JobApplicationSoftDeleted', changes: { is_deleted: true } },
         { type: 'JobApplicationRestored', changes: { is_deleted: false } },
       ]);
-      const events = await readStream(app.id);
-      expect(body.map((e) => e.position)).to.deep.equal(events.map((e) => e.position));
-      expect(body.map((e) => e.at)).to.deep.equal(events.map((e) => e.data.at));
+      // Every event but the status-only update (whose one change is the status move after it).
+      const shown = (await readStream(app.id)).filter((_, i) => i !== 2);
+      expect(body.map((e) => e.position)).to.deep.equal(shown.map((e) => e.position));
+      expect(body.map((e) => e.at)).to.deep.equal(shown.map((e) => e.data.at));
       expect(body[0]!.at).to.equal(app.created_at);
     });
   });

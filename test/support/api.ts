@@ -63,6 +63,8 @@ export async function startTestApi(
       BCRYPT_ROUNDS: '4',
       THROTTLE_REGISTRATIONS_PER_IP: '1000000',
       THROTTLE_LOGIN_FAILURES_PER_IP: '1000000',
+      // The run's database is shared: a test that wants the examples seeded says so.
+      SEED_EXAMPLES: 'False',
       ...env,
     }),
     port: 0,

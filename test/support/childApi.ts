@@ -78,6 +78,7 @@ export function childEnv(databaseUrl: string, env: Record<string, string> = {}):
     BCRYPT_ROUNDS: '4',
     THROTTLE_REGISTRATIONS_PER_IP: '1000000',
     THROTTLE_LOGIN_FAILURES_PER_IP: '1000000',
+    SEED_EXAMPLES: 'False',
     ...env,
   };
 }

@@ -1,14 +1,15 @@
+import { decidingFields } from './fields.js';
 import type { JobApplication, JobApplicationEvent } from './types.js';
 
 export function evolve(state: JobApplication, event: JobApplicationEvent): JobApplication {
   if (event.type === 'JobApplicationCreated') {
     const { id, userId, fields } = event.data;
-    return { status: 'active', id, ownerId: userId, fields };
+    return { status: 'active', id, ownerId: userId, fields: decidingFields(fields) };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {
     case 'JobApplicationUpdated':
-      return { ...state, fields: { ...state.fields, ...event.data.changes } };
+      return { ...state, fields: { ...state.fields, ...decidingFields(event.data.changes) } };
     case 'JobApplicationStatusChanged':
       return { ...state, fields: { ...state.fields, status: event.data.to } };
     case 'JobApplicationSoftDeleted':

@@ -1,4 +1,4 @@
-import type { JobApplicationChanges, JobApplicationFields, JobApplicationStatus } from './fields.js';
+import type { JobApplicationChanges, JobApplicationDecidingFields, JobApplicationFields, JobApplicationStatus } from './fields.js';
 
 export * from './fields.js';
 
@@ -24,6 +24,6 @@ export type JobApplicationCommand =
 
 export type JobApplication =
   | { status: 'absent' }
-  | { status: 'active' | 'deleted'; id: number; ownerId: number; fields: JobApplicationFields };
+  | { status: 'active' | 'deleted'; id: number; ownerId: number; fields: JobApplicationDecidingFields };
 
 export const jobApplicationStream = (id: number): string => `jobApplication-${id}`;

@@ -1,5 +1,6 @@
 import { Conflict, NotFound, assertNever } from '../errors.js';
-import type { Resume, ResumeChanges, ResumeCommand, ResumeEvent, ResumeFields } from './types.js';
+import { textDigest } from '../textDigest.js';
+import type { Resume, ResumeChanges, ResumeCommand, ResumeDecidingFields, ResumeEvent } from './types.js';
 
 export function decide(command: ResumeCommand, state: Resume): ResumeEvent[] {
   switch (command.type) {
@@ -22,14 +23,14 @@ export function decide(command: ResumeCommand, state: Resume): ResumeEvent[] {
 }
 
 /** Another user's resume answers exactly like a missing one, so ids cannot be probed. */
-function ownLiveResume(state: Resume, userId: number): ResumeFields {
+function ownLiveResume(state: Resume, userId: number): ResumeDecidingFields {
   if (state.status !== 'active' || state.ownerId !== userId) throw new NotFound();
   return state;
 }
 
-function changedFields(current: ResumeFields, changes: ResumeChanges): ResumeChanges {
+function changedFields(current: ResumeDecidingFields, changes: ResumeChanges): ResumeChanges {
   const changed: ResumeChanges = {};
   if (changes.title !== undefined && changes.title !== current.title) changed.title = changes.title;
-  if (changes.content !== undefined && changes.content !== current.content) changed.content = changes.content;
+  if (changes.content !== undefined && textDigest(changes.content) !== current.contentDigest) changed.content = changes.content;
   return changed;
 }

@@ -28,8 +28,14 @@ export type ResumeCommand =
   | { type: 'UpdateResume'; data: Target & { changes: ResumeChanges } }
   | { type: 'DeleteResume'; data: Target };
 
+/** What decisions need: the content only as a digest, to tell a change from a repeat. */
+export interface ResumeDecidingFields {
+  title: string;
+  contentDigest: string;
+}
+
 export type Resume =
   | { status: 'absent' }
-  | ({ status: 'active' | 'deleted'; id: number; ownerId: number } & ResumeFields);
+  | ({ status: 'active' | 'deleted'; id: number; ownerId: number } & ResumeDecidingFields);
 
 export const resumeStream = (id: number): string => `resume-${id}`;

@@ -13,6 +13,15 @@ export const USERNAME_TAKEN = 'A user with that username already exists.';
 
 export const usernameStream = (username: string): string => `username-${username.toLowerCase()}`;
 
+/**
+ * Names that belong to the system (the public examples' owner): no one may register them, in
+ * any case, so the examples can always be seeded. To a client the name is simply taken, as
+ * it is in the original, where the examples' user exists from the first start.
+ */
+const RESERVED_USERNAMES: ReadonlySet<string> = new Set(['example']);
+
+export const isReservedUsername = (username: string): boolean => RESERVED_USERNAMES.has(username.toLowerCase());
+
 export const usernameDecider: Decider<UsernameCommand, UsernameEvent, UsernameReservation> = {
   initialState: () => ({ reservedBy: null }),
   evolve: (state, event) => (event.type === 'UsernameReserved' ? { reservedBy: event.data.userId } : state),

@@ -15,7 +15,7 @@ const aiModel = bodyValidator(aiModelBody);
 
 /** Staff manage AI model settings; every change is an event, and DELETE only deactivates. */
 export function adminAiModelRoutes({ db, commands }: AiRouteDeps): Router {
-  const r = new Router({ prefix: '/api/admin/ai-models' });
+  const r = new Router({ prefix: '/api/admin/ai-models', sensitive: true });
 
   r.get('/', requireStaff, async (ctx) => {
     ctx.body = await listAllModels(db);

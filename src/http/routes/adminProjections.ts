@@ -14,7 +14,7 @@ export interface AdminProjectionDeps {
 
 /** Staff see how far each read model is behind the log (the same data as `admin projections status`). */
 export function adminProjectionRoutes({ db, store, projections }: AdminProjectionDeps): Router {
-  const r = new Router({ prefix: '/api/admin/projections' });
+  const r = new Router({ prefix: '/api/admin/projections', sensitive: true });
 
   r.get('/', requireStaff, async (ctx) => {
     const statuses = await projectionStatus(db, store, projections);

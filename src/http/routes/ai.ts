@@ -30,11 +30,11 @@ export function aiRoutes({ db, commands, lists, config, logger, aiCalls }: AiRou
     logger,
     observe: aiCalls,
   });
-  const r = new Router({ prefix: '/api/ai' });
+  const r = new Router({ prefix: '/api/ai', sensitive: true });
   const principalOf = (ctx: Context) => principalFor(ctx.state.user, ctx.ip);
 
   r.get('/models', async (ctx) => {
-    answerWithCachedList(ctx, await lists.read(AI_MODELS_LIST, () => listActiveModels(db)));
+    answerWithCachedList(ctx, await lists.read(AI_MODELS_LIST, () => listActiveModels(db)), lists.kind);
   });
 
   r.post('/generate', async (ctx) => {

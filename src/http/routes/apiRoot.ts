@@ -24,7 +24,7 @@ export const API_ROOT_ENTRIES: readonly (readonly [string, string])[] = [
 
 /** Like DRF's DefaultRouter root: each resource's absolute URL. Public. */
 export function apiRootRoutes(): Router {
-  const r = new Router();
+  const r = new Router({ sensitive: true });
   r.get('/api', (ctx) => {
     const origin = requestOrigin(ctx);
     ctx.body = Object.fromEntries(API_ROOT_ENTRIES.map(([name, path]) => [name, `${origin}${path}`]));

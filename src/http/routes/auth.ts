@@ -12,7 +12,7 @@ import type { CommandDeps } from '../../commands/deps.js';
 import { registerUser, upgradePasswordHash } from '../../commands/users.js';
 import { AuthenticationFailed, ServiceUnavailable, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
 import { validatePassword } from '../../domain/user/passwordPolicy.js';
-import { USERNAME_TAKEN } from '../../domain/username/index.js';
+import { USERNAME_TAKEN, isReservedUsername } from '../../domain/username/index.js';
 import { findUserById, findUserByUsername } from '../../projections/users.js';
 import { bodyValidator } from '../validation/bodyValidator.js';
 import { pythonStrip } from '../validation/python.js';
@@ -41,7 +41,7 @@ const NO_ACTIVE_ACCOUNT = 'No active account found with the given credentials';
 const NO_ACTIVE_ACCOUNT_FOR_TOKEN = 'No active account found for the given token.';
 
 export function authRoutes(deps: AuthRouteDeps): Router {
-  const r = new Router({ prefix: '/api/auth' });
+  const r = new Router({ prefix: '/api/auth', sensitive: true });
   // Users whose hash upgrade is under way: concurrent logins start one, not one each.
   const upgrading = new Set<number>();
 
@@ -209,9 +209,10 @@ async function parseRegistration(db: Knex, body: unknown): Promise<Registration>
   const raw = (input ?? body) as Partial<Record<keyof Registration, unknown>>;
   const text = (value: unknown) => (typeof value === 'string' ? pythonStrip(value) : '');
   const extra: FieldErrors = {};
-  if (!errors.username && (await findUserByUsername(db, text(raw.username)))) extra.username = [USERNAME_TAKEN];
+  const username = text(raw.username);
+  if (!errors.username && (isReservedUsername(username) || (await findUserByUsername(db, username)))) extra.username = [USERNAME_TAKEN];
   if (!errors.password && typeof raw.password === 'string') {
-    const problems = validatePassword(text(raw.password), { username: text(raw.username), email: text(raw.email) });
+    const problems = validatePassword(text(raw.password), { username, email: text(raw.email) });
     if (problems.length > 0) extra.password = problems;
   }
   const merged = Object.fromEntries(

@@ -56,7 +56,7 @@ const PAGE = `<!DOCTYPE html>
 export function docsRoutes(): Router {
   const document = JSON.stringify(buildOpenApiDocument([...documentedOperations, ...docsOperations]));
   const assets = new Map<string, Promise<Buffer>>();
-  const r = new Router();
+  const r = new Router({ sensitive: true });
 
   r.get('/api/schema', (ctx) => {
     ctx.type = 'application/json; charset=utf-8';

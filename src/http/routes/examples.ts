@@ -25,9 +25,9 @@ export async function listExampleApplications(db: Knex): Promise<JobApplicationV
 
 /** Public: no authentication. */
 export function exampleRoutes({ db, lists }: { db: Knex; lists: CachedLists }): Router {
-  const r = new Router();
+  const r = new Router({ sensitive: true });
   r.get('/api/example-job-applications', async (ctx) => {
-    answerWithCachedList(ctx, await lists.read(EXAMPLE_JOB_APPLICATIONS_LIST, () => listExampleApplications(db)));
+    answerWithCachedList(ctx, await lists.read(EXAMPLE_JOB_APPLICATIONS_LIST, () => listExampleApplications(db)), lists.kind);
   });
   // DRF cannot look an object up in a sliced queryset: the original's detail URL always 404s.
   r.get('/api/example-job-applications/:id', () => {

@@ -20,7 +20,7 @@ class NotReady extends ServiceUnavailable {
 }
 
 export function healthRoutes(readiness: ReadinessCheck[], { timeoutMs = DEFAULT_CHECK_TIMEOUT_MS } = {}): Router {
-  const router = new Router();
+  const router = new Router({ sensitive: true });
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });

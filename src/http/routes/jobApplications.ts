@@ -20,7 +20,7 @@ import type { ResourceRouteDeps } from './resources.js';
 const body = bodyValidator(jobApplicationBody);
 
 export function jobApplicationRoutes({ db, commands }: ResourceRouteDeps): Router {
-  const r = new Router({ prefix: '/api/job-applications' });
+  const r = new Router({ prefix: '/api/job-applications', sensitive: true });
   const context = (ctx: RouterContext) => commandContext(ctx, commands.clock);
   const ownApplication = async (ctx: RouterContext): Promise<JobApplicationView> => {
     const { id, userId } = target(ctx);
@@ -114,8 +114,8 @@ export const jobApplicationOperations: OperationSpec[] = [
     method: 'get',
     path: '/api/job-applications/:id/history',
     summary: 'An application’s timeline, oldest first',
-    description: 'Soft-deleted applications included.',
-    responses: { 200: { description: 'Its events.', schema: { type: 'array', items: jobApplicationHistoryEntry } } },
+    description: 'Soft-deleted applications included. A status move is one entry, `JobApplicationStatusChanged` with `{from, to}`; the update that carried it shows only its other fields, if any.',
+    responses: { 200: { description: 'Its changes.', schema: { type: 'array', items: jobApplicationHistoryEntry } } },
   },
 ];
 

@@ -17,7 +17,7 @@ import type { ResourceRouteDeps } from './resources.js';
 const resume = bodyValidator(resumeBody);
 
 export function resumeRoutes({ db, commands }: ResourceRouteDeps): Router {
-  const r = new Router({ prefix: '/api/resumes' });
+  const r = new Router({ prefix: '/api/resumes', sensitive: true });
 
   r.get('/', requireUser, async (ctx) => {
     const list = parseListQuery(ctx.query, resumeListSpec);

@@ -1,4 +1,4 @@
-import { WrongExpectedVersionError, type DomainEvent, type EventStore, type Position, type RecordedEvent } from '../../eventstore/port.js';
+import { AppendTooLargeError, WrongExpectedVersionError, type DomainEvent, type EventStore, type Position, type RecordedEvent } from '../../eventstore/port.js';
 import type { Outcome } from './report.js';
 
 /** The `requestId` of every imported event: how a rerun recognises what an earlier run wrote. */
@@ -17,7 +17,8 @@ export interface StreamWriter {
  * Writes `events` in one append as a stream that must not exist yet (expected revision
  * "no stream"), so a rerun, or a row whose id is taken, never adds to an existing stream.
  * An existing stream is "alreadyImported" when an earlier run wrote it for the same row
- * (`sameRow` of its first event), otherwise the row is skipped with `takenReason`.
+ * (`sameRow` of its first event), otherwise the row is skipped with `takenReason`. A row
+ * whose events are over the store's append limit is skipped too, saying so.
  */
 export async function appendNewStream(
   writer: StreamWriter,
@@ -35,6 +36,7 @@ export async function appendNewStream(
       for (const event of events) writer.lastPositionOf.set(event.type, position);
       return 'imported';
     } catch (err) {
+      if (err instanceof AppendTooLargeError) return { skipped: `its events are too large to record: ${err.bytes} bytes, over the limit of ${err.maxBytes}` };
       if (!(err instanceof WrongExpectedVersionError)) throw err;
       // Created meanwhile by someone else: read it and classify it like any existing stream.
     }

@@ -1,5 +1,16 @@
-import type { ProjectionContext, Row, RowInsert, RowPatch } from './projection.js';
-import { writeAdds, writeClears, writeDeletes, writeInserts, writeSets, type Counters } from './setStatements.js';
+import type { Reference, Row, RowInsert, RowPatch } from '../projection.js';
+import { addStatements, clearStatement, deleteStatements, goneStatement, insertSteps, setStatements, type Counters, type Step } from './statements.js';
+
+/** Where a flush's statements go, and how the tables are named there. */
+export interface FlushTarget {
+  /** The physical name of a logical table (a rebuild writes fresh copies). */
+  tableName(table: string): string;
+  /** Inserts as COPY rows (a rebuild's load) instead of INSERT statements. */
+  copy: boolean;
+  /** Statements to run before rows of a physical table are looked up by `column` other than by key. */
+  lookingUpBy?(table: string, column: string): readonly string[];
+  steps: Step[];
+}
 
 /** A row inserted in this batch, with the ordinal of each column's last write (for clears). */
 interface PendingRow {
@@ -49,6 +60,8 @@ export class PendingChanges {
   private readonly tables = new Map<string, TableChanges>();
   private ordinal = 0;
 
+  constructor(private readonly references: readonly Reference[] = []) {}
+
   insert({ table, row, conflict }: RowInsert): boolean {
     const changes = this.changesOf(table);
     const key = keyOfColumns(row, conflict);
@@ -70,6 +83,8 @@ export class PendingChanges {
     }
     if (changes.adds.size > 0) return false;
     if (patch.kind === 'clear') {
+      const reference = this.references.find((r) => r.table === patch.table && r.column === patch.column);
+      if (reference && !this.insert({ kind: 'insert', table: reference.gone.table, row: { [reference.gone.column]: patch.value }, conflict: [reference.gone.column] })) return false;
       const values = changes.clears.get(patch.column) ?? new Map<string, number>();
       values.set(String(patch.value), at);
       changes.clears.set(patch.column, values);
@@ -90,18 +105,33 @@ export class PendingChanges {
     return merge(entry.set, entry.writtenAt, patch.set, at);
   }
 
-  async flush(ctx: ProjectionContext): Promise<void> {
+  /**
+   * Appends the statements that write everything pending, and forgets it. After the tables,
+   * each reference written in this flush is nulled where its value is gone (see Reference):
+   * the gone rows of this flush were written with the tables.
+   */
+  flush(target: FlushTarget): void {
+    const written = new Map<Reference, unknown[]>();
     for (const [table, changes] of this.tables) {
       if (changes.empty) continue;
-      const name = ctx.tableName(table);
+      const name = target.tableName(table);
       for (const [column, values] of changes.clears) {
         applyClears(changes, column, values);
-        await writeClears(ctx, name, column, [...values.keys()]);
+        target.steps.push(...lookups(target, name, column), clearStatement(name, column, [...values.keys()]));
       }
-      await writeDeletes(ctx, name, [...changes.deletes.values()]);
-      await writeSets(ctx, name, [...changes.sets.values()]);
-      await writeInserts(ctx, name, [...changes.inserts.values()]);
-      await writeAdds(ctx, name, [...changes.adds.values()]);
+      target.steps.push(...deleteStatements(name, [...changes.deletes.values()]));
+      target.steps.push(...setStatements(name, [...changes.sets.values()]));
+      target.steps.push(...insertSteps(name, [...changes.inserts.values()], target.copy));
+      target.steps.push(...addStatements(name, [...changes.adds.values()]));
+      for (const reference of this.references) {
+        if (reference.table === table) written.set(reference, valuesWritten(changes, reference.column));
+      }
+    }
+    for (const [reference, values] of written) {
+      if (values.length === 0) continue;
+      const name = target.tableName(reference.table);
+      const gone = { table: target.tableName(reference.gone.table), column: reference.gone.column };
+      target.steps.push(...lookups(target, name, reference.column), goneStatement(name, reference.column, gone, values));
     }
     this.tables.clear();
   }
@@ -130,4 +160,15 @@ function applyClears(changes: TableChanges, column: string, clearedAt: ReadonlyM
   for (const s of changes.sets.values()) {
     if (column in s.set && reached(s.set[column], s.writtenAt[column]!)) s.set[column] = null;
   }
+}
+
+const lookups = (target: FlushTarget, table: string, column: string): Step[] =>
+  (target.lookingUpBy?.(table, column) ?? []).map((text) => ({ text, values: [] }));
+
+/** The distinct non-null values a flush writes to `column` (inserted rows and sets). */
+function valuesWritten(changes: TableChanges, column: string): unknown[] {
+  const values = new Set<unknown>();
+  for (const p of changes.inserts.values()) if (p.row[column] !== null && p.row[column] !== undefined) values.add(p.row[column]);
+  for (const s of changes.sets.values()) if (s.set[column] !== null && s.set[column] !== undefined) values.add(s.set[column]);
+  return [...values];
 }
