@@ -5,6 +5,7 @@ import type { Throttle } from './throttle.js';
 export interface LoginAttempt {
   /** Lowercased: usernames are unique case-insensitively. */
   username: string;
+  /** The client's address bucket (addressBucket.ts: an IPv4 address or an IPv6 /64). */
   ip: string;
   /** From a valid device cookie for this username (see deviceCookie.ts). */
   deviceId?: string;
@@ -27,9 +28,10 @@ export interface LoginLimits {
  * shows a device cookie for this username is counted per (username, device) instead.
  */
 export function loginThrottle(limits: LoginLimits) {
+  // Addresses never contain '|', and the two per-username key kinds have distinct prefixes: no key can pose as another.
   const countsOf = ({ username, ip, deviceId }: LoginAttempt): Array<[Throttle, string]> => [
     [limits.byUsernameAndIp, `${ip}|${username}`],
-    [limits.byUsername, deviceId === undefined ? username : `${username}|device:${deviceId}`],
+    [limits.byUsername, deviceId === undefined ? `user:${username}` : `device:${deviceId}:${username}`],
     [limits.byIp, ip],
   ];
   const refundAll = (counts: Array<[Throttle, string]>) => Promise.all(counts.map(([throttle, key]) => throttle.refund(key)));

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Knex } from 'knex';
+import { addressBucket } from '../../auth/addressBucket.js';
 import { DEVICE_COOKIE, DEVICE_COOKIE_LIFETIME_S, type DeviceCookies } from '../../auth/deviceCookie.js';
 import type { HashingPool, HashingSlot } from '../../auth/hashingPool.js';
 import type { LoginAttempt, LoginThrottle } from '../../auth/loginThrottle.js';
@@ -46,7 +47,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   const upgrading = new Set<number>();
 
   r.post('/register', async (ctx) => {
-    const { input, passwordHash } = await hashRegistration(deps, ctx.ip, ctx.request.body);
+    const { input, passwordHash } = await hashRegistration(deps, addressBucket(ctx.ip), ctx.request.body);
     const id = await registerUser(
       deps.commands,
       { username: input.username, email: input.email, passwordHash, isStaff: false },
@@ -59,9 +60,10 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   r.post('/token', async (ctx) => {
     const { username, password } = obtain.parse(ctx.request.body);
     const usernameKey = username.toLowerCase();
-    const attempt: LoginAttempt = { username: usernameKey, ip: ctx.ip, deviceId: deps.devices.deviceOf(ctx.cookies.get(DEVICE_COOKIE), usernameKey) };
+    const client = addressBucket(ctx.ip);
+    const attempt: LoginAttempt = { username: usernameKey, ip: client, deviceId: deps.devices.deviceOf(ctx.cookies.get(DEVICE_COOKIE), usernameKey) };
     // A place for the check first: when hashing is full the answer is 503 without counting anything.
-    const slot = deps.hashing.reserve(ctx.ip);
+    const slot = deps.hashing.reserve(client);
     await deps.login.admit(attempt).catch((err: unknown) => {
       slot.release();
       throw err;
@@ -181,7 +183,7 @@ function upgradeInBackground(ctx: Context, deps: AuthRouteDeps, upgrading: Set<n
   upgrading.add(user.id);
   const context = commandContext(ctx, deps.commands.clock);
   void deps.hashing
-    .run(ctx.ip, () => deps.hasher.hash(password))
+    .run(addressBucket(ctx.ip), () => deps.hasher.hash(password))
     .then((fresh) => upgradePasswordHash(deps.commands, user.id, user.passwordHash, fresh, context))
     .catch((err: unknown) => {
       if (!(err instanceof ServiceUnavailable)) ctx.app.emit('error', err);
