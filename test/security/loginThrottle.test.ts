@@ -14,6 +14,8 @@ function instrumentedHasher() {
   let open: (() => void) | undefined;
   let arrived: (() => void) | undefined;
   const counts = { verify: 0, hash: 0 };
+  /** For each check in the order they ran: was there a stored hash (a known user)? */
+  const knownUser: boolean[] = [];
   const hasher: PasswordHasher = {
     name: 'instrumented',
     needsRehash: (h) => inner.needsRehash(h),
@@ -23,6 +25,7 @@ function instrumentedHasher() {
     },
     async verify(password, storedHash) {
       counts.verify += 1;
+      knownUser.push(storedHash !== undefined);
       arrived?.();
       if (gate) await gate;
       return inner.verify(password, storedHash);
@@ -31,6 +34,7 @@ function instrumentedHasher() {
   return {
     hasher,
     counts,
+    knownUser,
     /** Makes the next checks wait; resolves once one has started. */
     hold(): Promise<void> {
       gate = new Promise((resolve) => (open = resolve));
@@ -180,6 +184,37 @@ describe('security: password checks are atomic and bounded', function () {
     });
   });
 
+  describe('a flood from one address (finding 3)', () => {
+    const probe = instrumentedHasher();
+    let api: TestApi;
+    before(async () => {
+      api = await startTestApi({ TRUST_PROXY: 'True', PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '4' }, {}, { hasher: probe.hasher });
+    });
+    after(async () => {
+      probe.release();
+      await api?.stop();
+    });
+
+    it('refuses the flood beyond its share at once, and checks another address’s login next', async () => {
+      const victim = await api.newUser();
+      const from = (address: string) => ({ 'x-forwarded-for': address });
+      const started = probe.hold();
+      const first = api.post('/api/auth/token/', { username: uniqueName('ghost'), password: 'wrong-password' }, from('203.0.113.7'));
+      await started;
+      probe.knownUser.length = 0;
+      const flood = Array.from({ length: 20 }, () => api.post('/api/auth/token/', { username: uniqueName('ghost'), password: 'wrong-password' }, from('203.0.113.7')));
+      const victimLogin = api.post('/api/auth/token/', { username: victim.username, password: victim.password }, from('198.51.100.1'));
+      // The flood holds 3 of the 5 places (its half): the other 18 are answered 503 while the first check is still held.
+      const answered = await Promise.race([settledCount(flood, 18), victimLogin.then(() => -1)]);
+      expect(answered, 'the refusals arrive before any held check ends').to.equal(18);
+      probe.release();
+      expect((await victimLogin).status, 'the other address signs in').to.equal(200);
+      expect((await first).status).to.equal(401);
+      expect((await Promise.all(flood)).map((r) => r.status).sort()).to.deep.equal([...Array<number>(2).fill(401), ...Array<number>(18).fill(503)]);
+      expect(probe.knownUser, 'after the held check, the other address goes first').to.deep.equal([true, false, false]);
+    });
+  });
+
   describe('long passwords (finding 8) and old hashes', () => {
     let api: TestApi;
     before(async () => {
@@ -214,6 +249,14 @@ describe('security: password checks are atomic and bounded', function () {
     });
   });
 });
+
+/** Resolves with `n` once `n` of the requests have been answered. */
+function settledCount(requests: Array<Promise<Response>>, n: number): Promise<number> {
+  let answered = 0;
+  return new Promise((resolve) => {
+    for (const request of requests) void request.then(() => ++answered === n && resolve(n));
+  });
+}
 
 /** Polls for background work (the hash upgrade runs after the response); bounded, and the outcome is the state found. */
 async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
