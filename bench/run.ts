@@ -11,6 +11,8 @@ const benchmarks: Record<string, () => Promise<{ main(): Promise<boolean> }>> = 
   rebuild: () => import('./rebuild.js'),
   load: () => import('./load.js'),
   'command-cost': () => import('./commandCost.js'),
+  bounds: () => import('./bounds.js'),
+  text: () => import('./text.js'),
 };
 
 // Names only: `--option value` pairs are for the benchmarks themselves (e.g. rebuild --events N).

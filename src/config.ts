@@ -56,6 +56,13 @@ export interface Config {
     registrationsPerIp: number;
     registrationWindowS: number;
   };
+  /** What one user may keep: resumes, and job applications that are not soft-deleted. */
+  storageLimits: StorageLimits;
+}
+
+export interface StorageLimits {
+  resumesPerUser: number;
+  jobApplicationsPerUser: number;
 }
 
 /** TRUST_PROXY: the number of proxies in front (each appends to X-Forwarded-For), or their addresses and CIDRs. */
@@ -235,6 +242,8 @@ const envSchema = z.object({
   THROTTLE_LOGIN_WINDOW_S: positive(900),
   THROTTLE_REGISTRATIONS_PER_IP: positive(200),
   THROTTLE_REGISTRATION_WINDOW_S: positive(3600),
+  MAX_RESUMES_PER_USER: positive(1000),
+  MAX_JOB_APPLICATIONS_PER_USER: positive(5000),
 });
 type Env = z.infer<typeof envSchema>;
 
@@ -298,6 +307,7 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
       registrationsPerIp: e.THROTTLE_REGISTRATIONS_PER_IP,
       registrationWindowS: e.THROTTLE_REGISTRATION_WINDOW_S,
     },
+    storageLimits: { resumesPerUser: e.MAX_RESUMES_PER_USER, jobApplicationsPerUser: e.MAX_JOB_APPLICATIONS_PER_USER },
   };
 }
 
@@ -422,6 +432,7 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     bcrypt: config.bcrypt,
     passwordHashing: config.passwordHashing,
     throttling: config.throttling,
+    storageLimits: config.storageLimits,
     bodyLimitBytes: config.bodyLimitBytes,
     metrics: { token: secret(config.metrics.token), listen: config.metrics.listen },
     maxAppendBytes: config.maxAppendBytes,

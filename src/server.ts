@@ -54,6 +54,7 @@ import type { AiCallObserver } from './ai/providers.js';
 import { metricsRoutes } from './http/routes/metrics.js';
 import { createMetricsApp } from './http/metricsApp.js';
 import { applyServerTimeouts, closeGracefully } from './http/gracefulServer.js';
+import { storageCaps } from './commands/storageCaps.js';
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -176,6 +177,7 @@ export async function startServer(
   const throttleStore = throttleStoreOf(cache);
   const throttle = (keyPrefix: string, limit: number, windowS: number) => createThrottle(throttleStore, { keyPrefix, limit, windowS, logger });
   const recordRequest = requestDurationRecorder(metrics.httpRequestDuration);
+  const caps = storageCaps(db, config.storageLimits);
   const metricsRouter = metricsRoutes({
     contentType: metrics.registry.contentType,
     token: config.metrics.token,
@@ -198,9 +200,9 @@ export async function startServer(
     // Busiest first: a request stops at the first router that has its route.
     routers: [
       exampleRoutes({ db, lists: infrastructure.lists }),
-      aiRoutes({ db, commands, lists: infrastructure.lists, config, logger, aiCalls: aiCallObserver(metrics) }),
-      jobApplicationRoutes({ db, commands }),
-      resumeRoutes({ db, commands }),
+      aiRoutes({ db, commands, lists: infrastructure.lists, config, logger, aiCalls: aiCallObserver(metrics), caps }),
+      jobApplicationRoutes({ db, commands, caps }),
+      resumeRoutes({ db, commands, caps }),
       authRoutes({
         db,
         commands,

@@ -53,6 +53,7 @@ describe('loadConfig', () => {
         refreshTokenLifetimeS: 86_400,
         trustProxy: { hops: 0 },
         bodyLimitBytes: 1_048_576,
+        storageLimits: { resumesPerUser: 1000, jobApplicationsPerUser: 5000 },
         metrics: { token: undefined },
         maxAppendBytes: 1_000_000,
       });
@@ -128,6 +129,8 @@ describe('loadConfig', () => {
       BODY_LIMIT_BYTES: '2048',
       MAX_APPEND_BYTES: '500000',
       REQUEST_TIMEOUT_MS: '1500',
+      MAX_RESUMES_PER_USER: '3',
+      MAX_JOB_APPLICATIONS_PER_USER: '4',
     });
     expect(config).to.deep.include({
       allowedHosts: ['api.example.com', '.example.org', '*'],
@@ -148,6 +151,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 2048,
       maxAppendBytes: 500_000,
       requestTimeoutMs: 1500,
+      storageLimits: { resumesPerUser: 3, jobApplicationsPerUser: 4 },
     });
   });
 

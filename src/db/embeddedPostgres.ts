@@ -43,7 +43,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     const output = recent.join(' | ');
     const hint = /could not bind|already in use/i.test(output) ? ` (port ${port} is taken: set EMBEDDED_PG_PORT)` : '';
     const detail = (cause instanceof Error ? cause.message : output) || 'no output';
-    throw new Error(`Embedded PostgreSQL could not ${step} in ${databaseDir}${hint}: ${detail.replace(/\s*\n\s*/g, ' | ')}`, { cause });
+    throw new Error(`Embedded PostgreSQL could not ${step} in ${databaseDir}${hint}: ${detail.replace(/\s+/g, (space) => (space.includes('\n') ? ' | ' : space))}`, { cause });
   };
 
   if (await exists(path.join(databaseDir, 'PG_VERSION'))) {

@@ -42,7 +42,7 @@ export interface EsdbClient {
   /** Throws the port's WrongExpectedVersionError on a concurrency conflict. */
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<EsdbAppendResult>;
   /** Empty for a stream that does not exist. */
-  readStream(streamId: string, options: { fromRevision: bigint }): Promise<EsdbRecord[]>;
+  readStream(streamId: string, options: { fromRevision: bigint; maxCount?: number }): Promise<EsdbRecord[]>;
   readAll(options: { from: EsdbPosition | 'start' | 'end'; direction: 'forwards' | 'backwards'; maxCount: number }): Promise<EsdbRecord[]>;
   /** Catch-up then live, strictly after `from`; the server already drops `$`-typed events. */
   subscribeToAll(from: EsdbPosition | 'start', bufferSize: number): EsdbSubscription;
@@ -63,10 +63,10 @@ export function connectEsdbClient(connectionString: string): EsdbClient {
         throw toPortError(error, streamId, expected, events);
       }
     },
-    async readStream(streamId, { fromRevision }) {
+    async readStream(streamId, { fromRevision, maxCount }) {
       const records: EsdbRecord[] = [];
       try {
-        for await (const resolved of client.readStream(streamId, { fromRevision, direction: FORWARDS })) {
+        for await (const resolved of client.readStream(streamId, { fromRevision, direction: FORWARDS, ...(maxCount === undefined ? {} : { maxCount }) })) {
           const record = toRecord(resolved);
           if (record) records.push(record);
         }

@@ -40,8 +40,8 @@ export function createEventStoreDbStoreOn(client: EsdbClient): EventStore {
       if (!position) throw new Error(`EventStoreDB reported no position for the append to ${streamId}`);
       return { nextExpectedRevision, position: encodePosition(position) };
     },
-    async readStream<E extends DomainEvent = DomainEvent>(streamId: string, options: { fromRevision?: bigint } = {}) {
-      const records = await client.readStream(streamId, { fromRevision: options.fromRevision ?? 0n });
+    async readStream<E extends DomainEvent = DomainEvent>(streamId: string, options: { fromRevision?: bigint; maxCount?: number } = {}) {
+      const records = await client.readStream(streamId, { fromRevision: options.fromRevision ?? 0n, maxCount: options.maxCount });
       // The store cannot check payloads against E; the stream name promises the type.
       return records.map(toRecordedEvent) as RecordedEvent<E>[];
     },

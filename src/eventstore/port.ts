@@ -72,10 +72,10 @@ export interface EventStore {
     events: readonly NewEvent[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult>;
-  /** Events of one stream in revision order; empty for a stream that does not exist. */
+  /** Events of one stream in revision order (at most `maxCount` of them); empty for a stream that does not exist. */
   readStream<E extends DomainEvent = DomainEvent>(
     streamId: string,
-    options?: { fromRevision?: bigint },
+    options?: { fromRevision?: bigint; maxCount?: number },
   ): Promise<RecordedEvent<E>[]>;
   /** Events in global order, never past an event whose writer has not committed yet. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -50,11 +50,33 @@ interface EventRow {
   changes: Record<string, unknown>;
 }
 
-/** The changes of one of the user's applications (soft-deleted ones included), oldest first, a status move once; empty when it is not theirs. */
-export async function jobApplicationHistory(db: Knex, userId: number, id: number): Promise<JobApplicationHistoryEntry[]> {
-  const rows = (await db('job_application_events')
-    .select('position', 'type', 'at', 'changes')
-    .where({ application_id: id, user_id: userId })
-    .orderByRaw('position COLLATE "C"')) as EventRow[]; // positions sort bytewise, whatever the database's collation
-  return oneEntryPerChange(rows.map((r) => ({ position: r.position, type: r.type, at: r.at.toISOString(), changes: r.changes })));
+/** Events read per query by a history: what one history request holds at a time. */
+export const HISTORY_CHUNK_EVENTS = 10;
+
+const toEntry = (r: EventRow): JobApplicationHistoryEntry => ({ position: r.position, type: r.type, at: r.at.toISOString(), changes: r.changes });
+
+/**
+ * The changes of one of the user's applications (soft-deleted ones included), oldest first, a
+ * status move once; read HISTORY_CHUNK_EVENTS at a time (keyset on the position) as the caller
+ * iterates; undefined when it is not theirs.
+ */
+export async function jobApplicationHistory(db: Knex, userId: number, id: number): Promise<AsyncIterable<JobApplicationHistoryEntry[]> | undefined> {
+  // Positions sort bytewise, whatever the database's collation.
+  const after = (position: string | undefined) => {
+    const query = db('job_application_events').select('position', 'type', 'at', 'changes').where({ application_id: id, user_id: userId });
+    if (position !== undefined) query.whereRaw('position COLLATE "C" > ?', [position]);
+    return query.orderByRaw('position COLLATE "C"').limit(HISTORY_CHUNK_EVENTS) as Promise<EventRow[]>;
+  };
+  const first = await after(undefined);
+  if (first.length === 0) return undefined;
+  return (async function* () {
+    for (let chunk = first; ; ) {
+      const next = chunk.length < HISTORY_CHUNK_EVENTS ? [] : await after(chunk[chunk.length - 1]!.position);
+      // The next chunk's first event decides whether this chunk's last one shows (oneEntryPerChange).
+      const shown = oneEntryPerChange([...chunk, ...next.slice(0, 1)].map(toEntry));
+      yield next.length > 0 ? shown.slice(0, -1) : shown;
+      if (next.length === 0) return;
+      chunk = next;
+    }
+  })();
 }

@@ -6,7 +6,8 @@ import {
   type JobApplicationEvent,
   type JobApplicationFields,
 } from '../domain/jobApplication/index.js';
-import { runList, type ListQuery, type ListSpec, type Page } from '../http/listQuery.js';
+import type { Readable } from 'node:stream';
+import { runList, type ListQuery, type ListSpec } from '../http/listQuery.js';
 import type { Projection } from './projection.js';
 
 /** Emitted by the resumes aggregate; an application that used the resume keeps no dangling id (Django's SET_NULL). */
@@ -119,6 +120,12 @@ export async function findJobApplication(db: Knex, userId: number, id: number): 
   return row && toJobApplicationView(row);
 }
 
+/** How many applications the user keeps that are not soft-deleted (their storage cap counts these). */
+export async function countJobApplications(db: Knex, userId: number): Promise<number> {
+  const [{ count } = { count: 0 }] = await ownActive(db, userId).count<{ count: string | number }[]>('* as count');
+  return Number(count);
+}
+
 export const jobApplicationListSpec: ListSpec = {
   // Qualified, so that ordering always uses the column and never a same-named output alias.
   orderable: Object.fromEntries(
@@ -127,15 +134,16 @@ export const jobApplicationListSpec: ListSpec = {
   defaultOrdering: '-created_at',
   searchColumns: ['job_title', 'company_name'],
   filters: { status: { column: 'status', values: JOB_APPLICATION_STATUSES } },
+  rowBytes: 'coalesce(octet_length(original_job_description), 0) + coalesce(octet_length(notes), 0)',
 };
 
-/** The caller's applications that are not soft-deleted: an array, or a page when one was asked for. */
+/** The caller's applications that are not soft-deleted, as a JSON body: an array, or a page when one was asked for. */
 export function listJobApplications(
   db: Knex,
   userId: number,
   list: ListQuery,
   pageUrl: (offset: number, limit: number) => string,
-): Promise<JobApplicationView[] | Page<JobApplicationView>> {
+): Promise<Readable> {
   return runList(() => ownActive(db, userId), list, jobApplicationListSpec, toJobApplicationView, pageUrl);
 }
 

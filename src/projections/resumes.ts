@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { NotFound, assertNever } from '../domain/errors.js';
 import type { ResumeChanges, ResumeEvent } from '../domain/resume/index.js';
-import { runList, type ListQuery, type ListSpec, type Page } from '../http/listQuery.js';
+import type { Readable } from 'node:stream';
+import { runList, type ListQuery, type ListSpec } from '../http/listQuery.js';
 import type { Projection } from './projection.js';
 
 export const resumesProjection: Projection<ResumeEvent> = {
@@ -68,11 +69,18 @@ export async function getResume(db: Knex, userId: number, id: number): Promise<R
   return toView(row);
 }
 
+/** How many resumes the user keeps (their storage cap counts these). */
+export async function countResumes(db: Knex, userId: number): Promise<number> {
+  const [{ count } = { count: 0 }] = await db('resumes').where({ user_id: userId }).count<{ count: string | number }[]>('* as count');
+  return Number(count);
+}
+
 export const resumeListSpec: ListSpec = {
   orderable: { id: 'id', title: 'title', created_at: 'created_at', updated_at: 'updated_at' },
   defaultOrdering: '-updated_at',
   searchColumns: ['title'],
   filters: {},
+  rowBytes: 'octet_length(content)',
 };
 
 export function listResumes(
@@ -80,6 +88,6 @@ export function listResumes(
   userId: number,
   list: ListQuery,
   pageUrl: (offset: number, limit: number) => string,
-): Promise<ResumeView[] | Page<ResumeView>> {
+): Promise<Readable> {
   return runList(() => db('resumes').where({ user_id: userId }), list, resumeListSpec, toView, pageUrl);
 }

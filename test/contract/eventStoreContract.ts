@@ -160,6 +160,7 @@ export function describeEventStoreContract(
         await store.append(stream, [event('C')], { expectedRevision: 1n });
         expect((await store.readStream(stream)).map((e) => e.type)).to.deep.equal(['A', 'B', 'C']);
         expect((await store.readStream(stream, { fromRevision: 1n })).map((e) => e.type)).to.deep.equal(['B', 'C']);
+        expect((await store.readStream(stream, { fromRevision: 1n, maxCount: 1 })).map((e) => e.type)).to.deep.equal(['B']);
       });
 
       it('reads from a revision the last event, or nothing past it, with the positions a full read gives', async () => {

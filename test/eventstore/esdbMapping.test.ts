@@ -179,8 +179,8 @@ class FakeEsdb implements EsdbClient {
     }
   }
 
-  async readStream(streamId: string, { fromRevision }: { fromRevision: bigint }) {
-    return this.log.filter((r) => r.streamId === streamId && r.revision >= fromRevision);
+  async readStream(streamId: string, { fromRevision, maxCount }: { fromRevision: bigint; maxCount?: number }) {
+    return this.log.filter((r) => r.streamId === streamId && r.revision >= fromRevision).slice(0, maxCount);
   }
 
   async readAll({ from, direction, maxCount }: Parameters<EsdbClient['readAll']>[0]) {

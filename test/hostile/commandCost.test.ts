@@ -212,23 +212,24 @@ describe('hostile: the cost of a command does not grow with its stream', functio
     let api: TestApi;
     before(async function () {
       await requireRedis(this);
-      api = await startTestApi({ MAX_APPEND_BYTES: '20000' });
+      api = await startTestApi({ MAX_APPEND_BYTES: '10000' });
     });
     after(() => api?.stop());
 
     it('is refused with 413 in the error shape, and nothing is appended', async () => {
       const user = await api.newUser();
       const before = await eventCount(db);
-      const created = await user.post('/api/resumes/', { title: 'Too long', content: 'x'.repeat(25_000) });
+      // Under the content's maximum length (20,000 characters), over this server's append limit.
+      const created = await user.post('/api/resumes/', { title: 'Too long', content: 'x'.repeat(15_000) });
       expect(created.status).to.equal(413);
       expect(created.body).to.deep.include({ code: 'payload_too_large' });
-      expect((created.body as { detail: string }).detail).to.match(/^This change is too large to record: \d+ bytes, over the limit of 20000\.$/);
+      expect((created.body as { detail: string }).detail).to.match(/^This change is too large to record: \d+ bytes, over the limit of 10000\.$/);
       expect(await eventCount(db)).to.equal(before);
 
       const small = await user.post<{ id: number }>('/api/resumes/', { title: 'Small', content: 'fits' });
       expect(small.status).to.equal(201);
       const afterCreate = await eventCount(db);
-      const patched = await user.patch(`/api/resumes/${small.body.id}/`, { content: 'y'.repeat(25_000) });
+      const patched = await user.patch(`/api/resumes/${small.body.id}/`, { content: 'y'.repeat(15_000) });
       expect(patched.status).to.equal(413);
       expect(await eventCount(db)).to.equal(afterCreate);
       expect((await user.get<{ content: string }>(`/api/resumes/${small.body.id}/`)).body.content).to.equal('fits');

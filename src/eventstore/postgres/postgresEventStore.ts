@@ -169,11 +169,11 @@ export class PostgresEventStore implements EventStore {
 
   async readStream<E extends DomainEvent = DomainEvent>(
     streamId: string,
-    options: { fromRevision?: bigint } = {},
+    options: { fromRevision?: bigint; maxCount?: number } = {},
   ): Promise<RecordedEvent<E>[]> {
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${SELECT_COLUMNS} FROM events e WHERE e.stream_id = $1 AND e.stream_revision >= $2 ORDER BY e.stream_revision`,
-      [streamId, String(options.fromRevision ?? 0n)],
+      `SELECT ${SELECT_COLUMNS} FROM events e WHERE e.stream_id = $1 AND e.stream_revision >= $2 ORDER BY e.stream_revision LIMIT $3`,
+      [streamId, String(options.fromRevision ?? 0n), options.maxCount ?? null], // LIMIT NULL: all
     );
     return rows.map(toRecorded) as RecordedEvent<E>[];
   }

@@ -6,6 +6,7 @@ import type { ProviderName } from '../../ai/provider.js';
 import { AI_MODELS_LIST, answerWithCachedList } from '../../cache/cachedList.js';
 import { principalFor, quotaStatus, quotaUsage, releaseQuota, reserveQuota, type QuotaStatus } from '../../commands/aiQuota.js';
 import { createResume } from '../../commands/resumes.js';
+import type { StorageCaps } from '../../commands/storageCaps.js';
 import { NotAuthenticated, ValidationFailed } from '../../domain/errors.js';
 import { utcDay } from '../../domain/aiQuota/index.js';
 import { findActiveModel, listActiveModels } from '../../projections/aiModels.js';
@@ -20,7 +21,7 @@ const generate = bodyValidator(generateBody);
 
 const quotaJson = (q: QuotaStatus) => ({ daily_limit: q.dailyLimit, used_today: q.usedToday, remaining_today: q.remainingToday, resets_at: q.resetsAt });
 
-export function aiRoutes({ db, commands, lists, config, logger, aiCalls }: AiRouteDeps): Router {
+export function aiRoutes({ db, commands, lists, config, logger, aiCalls, caps }: AiRouteDeps & { caps: StorageCaps }): Router {
   const providers = createProviders({
     geminiBaseUrl: config.geminiBaseUrl,
     openRouterBaseUrl: config.openRouterBaseUrl,
@@ -55,7 +56,12 @@ export function aiRoutes({ db, commands, lists, config, logger, aiCalls }: AiRou
     const user = ctx.state.user;
     // Signed-in users keep what was generated; an off-topic refusal is not a resume.
     const resumeId = user && content.trim() !== OFF_TOPIC_REFUSAL
-      ? await createResume(commands, { userId: user.id, username: user.username, title, content, source: 'ai', aiModel: model.display_name }, context)
+      ? await caps
+        .resumes(user.id, () => createResume(commands, { userId: user.id, username: user.username, title, content, source: 'ai', aiModel: model.display_name }, context))
+        .catch(async (err: unknown) => {
+          await releaseQuota(commands, slot, 'storage_cap', context); // nothing kept, nothing spent
+          throw err;
+        })
       : null;
     ctx.status = 201;
     ctx.body = { resume_id: resumeId, content, model: model.display_name, title, quota: quotaJson(slot) };

@@ -9,6 +9,7 @@ import { createdJobApplicationView, findJobApplication, isOwnResume, jobApplicat
 import { jobApplicationStats } from '../../projections/jobApplicationStats.js';
 import { commandContext } from '../commandContext.js';
 import { pathId, requestOrigin } from '../requestUrl.js';
+import { jsonStream, mapChunks } from '../jsonStream.js';
 import { pageUrlFor, parseListQuery } from '../listQuery.js';
 import { jobApplicationBody } from '../schemas/jobApplications.js';
 import { bodyValidator } from '../validation/bodyValidator.js';
@@ -19,7 +20,7 @@ import type { ResourceRouteDeps } from './resources.js';
 
 const body = bodyValidator(jobApplicationBody);
 
-export function jobApplicationRoutes({ db, commands }: ResourceRouteDeps): Router {
+export function jobApplicationRoutes({ db, commands, caps }: ResourceRouteDeps): Router {
   const r = new Router({ prefix: '/api/job-applications', sensitive: true });
   const context = (ctx: RouterContext) => commandContext(ctx, commands.clock);
   const ownApplication = async (ctx: RouterContext): Promise<JobApplicationView> => {
@@ -32,6 +33,7 @@ export function jobApplicationRoutes({ db, commands }: ResourceRouteDeps): Route
   r.get('/', requireUser, async (ctx) => {
     const list = parseListQuery(ctx.query, jobApplicationListSpec);
     const pageUrl = pageUrlFor(requestOrigin(ctx), ctx.path, ctx.query);
+    ctx.type = 'application/json';
     ctx.body = await listJobApplications(db, userIdOf(ctx), list, pageUrl);
   });
 
@@ -39,7 +41,7 @@ export function jobApplicationRoutes({ db, commands }: ResourceRouteDeps): Route
     const userId = userIdOf(ctx);
     const fields = newJobApplicationFields(await validated(db, userId, body.parse, ctx.request.body));
     const commandCtx = context(ctx);
-    const id = await createJobApplication(commands, { userId, fields }, commandCtx);
+    const id = await caps.jobApplications(userId, () => createJobApplication(commands, { userId, fields }, commandCtx));
     ctx.status = 201;
     // The read model has applied this very event (read-your-writes): answer from it, no re-read.
     ctx.body = createdJobApplicationView({ id, userId, fields, isExample: false, at: commandCtx.at });
@@ -68,15 +70,19 @@ export function jobApplicationRoutes({ db, commands }: ResourceRouteDeps): Route
   });
 
   r.post('/:id/restore', requireUser, async (ctx) => {
-    await restoreJobApplication(commands, target(ctx), context(ctx));
+    const { id, userId } = target(ctx);
+    const restore = () => restoreJobApplication(commands, { id, userId }, context(ctx));
+    // Restoring one that is not deleted changes nothing, so the cap does not apply.
+    await ((await findJobApplication(db, userId, id)) ? restore() : caps.jobApplications(userId, restore));
     ctx.body = await ownApplication(ctx);
   });
 
   r.get('/:id/history', requireUser, async (ctx) => {
     const { id, userId } = target(ctx);
     const history = await jobApplicationHistory(db, userId, id);
-    if (history.length === 0) throw new NotFound();
-    ctx.body = history;
+    if (!history) throw new NotFound();
+    ctx.type = 'application/json';
+    ctx.body = jsonStream('[', mapChunks(history, (entry) => JSON.stringify(entry)), ']');
   });
 
   return r;

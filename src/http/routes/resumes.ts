@@ -7,6 +7,7 @@ import type { RecordedEvent } from '../../eventstore/port.js';
 import { getResume, listResumes, resumeListSpec } from '../../projections/resumes.js';
 import { commandContext } from '../commandContext.js';
 import { pathId, requestOrigin } from '../requestUrl.js';
+import { jsonStream, mapChunks } from '../jsonStream.js';
 import { pageUrlFor, parseListQuery } from '../listQuery.js';
 import { resumeBody } from '../schemas/resumes.js';
 import { bodyValidator } from '../validation/bodyValidator.js';
@@ -16,19 +17,20 @@ import type { ResourceRouteDeps } from './resources.js';
 
 const resume = bodyValidator(resumeBody);
 
-export function resumeRoutes({ db, commands }: ResourceRouteDeps): Router {
+export function resumeRoutes({ db, commands, caps }: ResourceRouteDeps): Router {
   const r = new Router({ prefix: '/api/resumes', sensitive: true });
 
   r.get('/', requireUser, async (ctx) => {
     const list = parseListQuery(ctx.query, resumeListSpec);
     const pageUrl = pageUrlFor(requestOrigin(ctx), ctx.path, ctx.query);
+    ctx.type = 'application/json';
     ctx.body = await listResumes(db, ctx.state.user!.id, list, pageUrl);
   });
 
   r.post('/', requireUser, async (ctx) => {
     const { id: userId, username } = ctx.state.user!;
     const input = resume.parse(ctx.request.body);
-    const id = await createResume(commands, { userId, username, ...input }, commandContext(ctx, commands.clock));
+    const id = await caps.resumes(userId, () => createResume(commands, { userId, username, ...input }, commandContext(ctx, commands.clock)));
     ctx.status = 201;
     ctx.body = await getResume(db, userId, id);
   });
@@ -54,7 +56,8 @@ export function resumeRoutes({ db, commands }: ResourceRouteDeps): Router {
 
   r.get('/:id/history', requireUser, async (ctx) => {
     const events = await readResumeHistory(commands.store, { id: pathId(ctx.params.id), userId: ctx.state.user!.id });
-    ctx.body = events.map(historyEntry);
+    ctx.type = 'application/json';
+    ctx.body = jsonStream('[', mapChunks(events, (event) => JSON.stringify(historyEntry(event))), ']');
   });
 
   return r;
