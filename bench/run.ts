@@ -12,6 +12,7 @@ const benchmarks: Record<string, () => Promise<{ main(): Promise<boolean> }>> = 
   load: () => import('./load.js'),
   'command-cost': () => import('./commandCost.js'),
   bounds: () => import('./bounds.js'),
+  text: () => import('./text.js'),
 };
 
 // Names only: `--option value` pairs are for the benchmarks themselves (e.g. rebuild --events N).

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
@@ -43,8 +44,14 @@ export interface Config {
   requestTimeoutMs: number;
   /** bcrypt on the thread pool (native addon) or on the event loop (bcryptjs); cost factor. */
   bcrypt: { implementation: 'native' | 'bcryptjs'; rounds: number };
-  /** Failed logins per username and per client IP, and registrations per IP, per window. */
+  /** Password hashes and checks running at once, and waiting; beyond both, 503 at once. */
+  passwordHashing: { concurrency: number; queue: number };
+  /**
+   * Failed logins per (username, IP), per username from unknown devices, and per IP; and
+   * registrations per IP; per window. See src/auth/loginThrottle.ts.
+   */
   throttling: {
+    loginFailuresPerUsernameAndIp: number;
     loginFailuresPerUsername: number;
     loginFailuresPerIp: number;
     loginWindowS: number;
@@ -96,6 +103,9 @@ const anInteger = (min: number, max: number) => {
 const integer = (min: number, max: number, fallback: number) => anInteger(min, max).default(fallback);
 const port = (fallback: number) => integer(1, 65535, fallback);
 const positive = (fallback: number) => integer(1, Number.MAX_SAFE_INTEGER, fallback);
+
+/** One core stays free for the event loop; at most 3 so libuv's 4-thread pool keeps one for files and DNS. */
+const DEFAULT_HASH_CONCURRENCY = Math.min(3, Math.max(1, availableParallelism() - 1));
 
 const bool = (fallback: boolean) =>
   z
@@ -232,10 +242,13 @@ const envSchema = z.object({
     .enum(['native', 'bcryptjs'], { error: (iss) => `must be native or bcryptjs ${got(iss.input)}` })
     .default('native'),
   BCRYPT_ROUNDS: integer(4, 15, 12),
-  THROTTLE_LOGIN_FAILURES_PER_USERNAME: positive(5),
-  THROTTLE_LOGIN_FAILURES_PER_IP: positive(20),
-  THROTTLE_LOGIN_WINDOW_S: positive(300),
-  THROTTLE_REGISTRATIONS_PER_IP: positive(20),
+  PASSWORD_HASH_CONCURRENCY: integer(1, 64, DEFAULT_HASH_CONCURRENCY),
+  PASSWORD_HASH_QUEUE: anInteger(0, 10_000).optional(),
+  THROTTLE_LOGIN_FAILURES_PER_USERNAME_AND_IP: positive(5),
+  THROTTLE_LOGIN_FAILURES_PER_USERNAME: positive(10),
+  THROTTLE_LOGIN_FAILURES_PER_IP: positive(100),
+  THROTTLE_LOGIN_WINDOW_S: positive(900),
+  THROTTLE_REGISTRATIONS_PER_IP: positive(200),
   THROTTLE_REGISTRATION_WINDOW_S: positive(3600),
   MAX_RESUMES_PER_USER: positive(1000),
   MAX_JOB_APPLICATIONS_PER_USER: positive(5000),
@@ -294,7 +307,9 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     maxAppendBytes: e.MAX_APPEND_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     bcrypt: { implementation: e.BCRYPT_IMPLEMENTATION, rounds: e.BCRYPT_ROUNDS },
+    passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE ?? queueForAboutOneSecond(e) },
     throttling: {
+      loginFailuresPerUsernameAndIp: e.THROTTLE_LOGIN_FAILURES_PER_USERNAME_AND_IP,
       loginFailuresPerUsername: e.THROTTLE_LOGIN_FAILURES_PER_USERNAME,
       loginFailuresPerIp: e.THROTTLE_LOGIN_FAILURES_PER_IP,
       loginWindowS: e.THROTTLE_LOGIN_WINDOW_S,
@@ -303,6 +318,16 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     },
     storageLimits: { resumesPerUser: e.MAX_RESUMES_PER_USER, jobApplicationsPerUser: e.MAX_JOB_APPLICATIONS_PER_USER },
   };
+}
+
+/**
+ * bcrypt at cost 4 takes about 1 ms on a server core and doubles with each round: by default the
+ * queue holds about one second of work (cost 12: 4 waiting per slot; cost 4: 1,000), so a
+ * burst waits at most about a second before it is refused, whatever the cost.
+ */
+function queueForAboutOneSecond(e: Env): number {
+  const hashMs = 2 ** (e.BCRYPT_ROUNDS - 4);
+  return Math.min(1_000, Math.max(4, Math.floor(1_000 / hashMs))) * e.PASSWORD_HASH_CONCURRENCY;
 }
 
 const urlHost = (host: string): string => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
@@ -415,6 +440,7 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     refreshTokenLifetimeS: config.refreshTokenLifetimeS,
     trustProxy: config.trustProxy,
     bcrypt: config.bcrypt,
+    passwordHashing: config.passwordHashing,
     throttling: config.throttling,
     storageLimits: config.storageLimits,
     bodyLimitBytes: config.bodyLimitBytes,

@@ -14,8 +14,11 @@ import { answerParserRefusals } from './http/clientError.js';
 import { authenticate } from './auth/bearer.js';
 import { cachedUsers } from './auth/cachedUsers.js';
 import { cacheBlacklist } from './auth/blacklist.js';
-import { bcryptHasher } from './auth/passwordHasher.js';
-import { createThrottle } from './auth/throttle.js';
+import { deviceCookies } from './auth/deviceCookie.js';
+import { hashingPool } from './auth/hashingPool.js';
+import { loginThrottle } from './auth/loginThrottle.js';
+import { bcryptHasher, type PasswordHasher } from './auth/passwordHasher.js';
+import { createThrottle, throttleStoreOf } from './auth/throttle.js';
 import { createTokenService } from './auth/tokens.js';
 import { ensureAdmin } from './commands/bootstrapAdmin.js';
 import { systemClock, type Clock, type CommandDeps } from './commands/deps.js';
@@ -192,22 +195,33 @@ export function commandDeps(infra: Infrastructure, clock: Clock = systemClock): 
   };
 }
 
-/** `clock` is for tests that cross a UTC day; everything else runs on the system clock. */
-export async function startServer(config: Config, logger: Logger, { clock = systemClock }: { clock?: Clock } = {}): Promise<RunningServer> {
+/**
+ * `clock` is for tests that cross a UTC day; everything else runs on the system clock.
+ * `hasher` lets tests count or hold password checks; by default bcrypt as configured.
+ */
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  { clock = systemClock, hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds) }: { clock?: Clock; hasher?: PasswordHasher } = {},
+): Promise<RunningServer> {
   const metrics = createMetrics();
   const infrastructure = await startInfrastructure(config, logger, { runProjectors: config.runProjections, metrics, handlesSignals: true });
   try {
-    return await serve(config, logger, clock, metrics, infrastructure);
+    return await serve(config, logger, infrastructure, { clock, metrics, hasher });
   } catch (err) {
     await infrastructure.close().catch(() => undefined);
     throw err;
   }
 }
 
-async function serve(config: Config, logger: Logger, clock: Clock, metrics: Metrics, infrastructure: Infrastructure): Promise<RunningServer> {
+async function serve(
+  config: Config,
+  logger: Logger,
+  infrastructure: Infrastructure,
+  { clock, metrics, hasher }: { clock: Clock; metrics: Metrics; hasher: PasswordHasher },
+): Promise<RunningServer> {
   const { db, cache } = infrastructure;
   const commands = commandDeps(infrastructure, clock);
-  const hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds);
   if (config.admin) await ensureAdmin(commands, hasher, config.admin, logger);
   await ensureOfflineModel(commands, db, logger);
   if (config.seedExamples) await seedExamplesAtStart({ commands, db, catchUp: () => infrastructure.projections.catchUp() }, logger);
@@ -218,7 +232,8 @@ async function serve(config: Config, logger: Logger, clock: Clock, metrics: Metr
     blacklist: cacheBlacklist(cache),
   });
   const { throttling: t } = config;
-  const throttle = (keyPrefix: string, limit: number, windowS: number) => createThrottle(cache, { keyPrefix, limit, windowS, logger });
+  const throttleStore = throttleStoreOf(cache);
+  const throttle = (keyPrefix: string, limit: number, windowS: number) => createThrottle(throttleStore, { keyPrefix, limit, windowS, logger });
   const recordRequest = requestDurationRecorder(metrics.httpRequestDuration);
   const caps = storageCaps(db, config.storageLimits);
   const metricsRouter = metricsRoutes({
@@ -250,12 +265,15 @@ async function serve(config: Config, logger: Logger, clock: Clock, metrics: Metr
         db,
         commands,
         hasher,
+        hashing: hashingPool(config.passwordHashing),
         tokens,
-        throttles: {
-          loginByUsername: throttle('throttle:login:username:', t.loginFailuresPerUsername, t.loginWindowS),
-          loginByIp: throttle('throttle:login:ip:', t.loginFailuresPerIp, t.loginWindowS),
-          registerByIp: throttle('throttle:register:ip:', t.registrationsPerIp, t.registrationWindowS),
-        },
+        devices: deviceCookies(config.secretKey),
+        login: loginThrottle({
+          byUsernameAndIp: throttle('throttle:login:pair', t.loginFailuresPerUsernameAndIp, t.loginWindowS),
+          byUsername: throttle('throttle:login:username', t.loginFailuresPerUsername, t.loginWindowS),
+          byIp: throttle('throttle:login:ip', t.loginFailuresPerIp, t.loginWindowS),
+        }),
+        registerByIp: throttle('throttle:register:ip', t.registrationsPerIp, t.registrationWindowS),
       }),
       adminAiModelRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
       adminProjectionRoutes({ db, store: infrastructure.store, projections: infrastructure.projections.projections }),

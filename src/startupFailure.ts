@@ -5,7 +5,7 @@
 export class StartupFailure extends Error {
   override readonly name = 'StartupFailure';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message.replace(/\s*\n\s*/g, ' | '), options);
+    super(message.replace(/\s+/g, (space) => (space.includes('\n') ? ' | ' : space)), options);
   }
 }
 

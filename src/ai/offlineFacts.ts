@@ -20,7 +20,10 @@ const ROLE = '(?:engineer|developer|programmer|designer|manager|analyst|scientis
 const NOT_IN_TITLE = new Set(['a', 'an', 'the', 'as', 'am', 'i', 'im', 'i\'m', 'is', 'and', 'or', 'with', 'of', 'in', 'at', 'for', 'my', 'experienced', 'years', 'year', 'worked', 'work', 'working', 'been', 'have', 'has']);
 const ACTION = /\b(?:worked|work|built|build|led|lead|developed|managed|designed|created|implemented|improved|deployed|launched|maintained|migrated|optimi[sz]ed|reduced|increased|delivered|mentored|architected|automated|wrote|shipped|owned|expert|specialized|specialised|responsible)\b/i;
 const DEGREE = /\b(?:[Bb]achelor|[Mm]aster|[Dd]octorate|[Aa]ssociate)(?:'s|’s)?\b[^.;\n]*|\b(?:BSc|MSc|BEng|MEng|BA|MA|MBA|PhD|B\.Sc\.?|M\.Sc\.?|B\.S\.|M\.S\.|Ph\.D\.?)(?=[\s,]|$)[^.;\n]*/;
-const SCHOOL = /(?:[A-Z][\p{L}.&'-]*\s+){0,4}(?:Universi\p{L}*|College|Institute|Polytechnic)(?:\s+(?:(?:of|de|di|du|für|del)\s+)?[A-Z][\p{L}'-]*)*/u;
+/** Up to four capitalised words, a school word, then "of Technology"-like words; tried only where findSchool says. */
+const SCHOOL_AT = /(?:[A-Z][\p{L}.&'-]*\s+){0,4}(?:Universi\p{L}*|College|Institute|Polytechnic)(?:\s+(?:(?:of|de|di|du|für|del)\s+)?[A-Z][\p{L}'-]*)*/uy;
+const SCHOOL_WORD_CHAR = /^[\p{L}.&'-]$/u;
+const SCHOOL_WORDS = ['Universi', 'College', 'Institute', 'Polytechnic'];
 /** "worked at Acme Corp": up to four capitalised words, never across a sentence's full stop. */
 const COMPANY = /\b(?:[Ww]ork(?:ed|ing)?|[Ee]mployed|[Ii]nterned|[Jj]oined)\s+(?:at|for)\s+([A-Z][\w&'-]*(?:\.[\w&'-]+)*(?: [A-Z][\w&'-]*(?:\.[\w&'-]+)*){0,3})/g;
 const MAX_ACHIEVEMENTS = 5;
@@ -31,7 +34,8 @@ export function extractFacts(text: string): ResumeFacts {
   return {
     name: findName(text),
     title: findTitle(text),
-    email: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/.exec(text)?.[0],
+    // The lookbehind starts the local part only where a run of its characters starts: linear, same match.
+    email: /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/.exec(text)?.[0],
     phone: findPhone(text),
     location: /\b(?:[Bb]ased in|[Ll]ocated in|[Ll]ive in|[Ll]iving in|[Ll]ocation:)\s+([A-Z][\w'-]*(?:,?\s+[A-Z][\w'-]*){0,2})/.exec(text)?.[1],
     links: [...text.matchAll(/\b(?:https?:\/\/)?(?:www\.)?(?:linkedin\.com|github\.com)\/[\w/-]+/gi)].map((m) => m[0]).slice(0, 2),
@@ -43,7 +47,7 @@ export function extractFacts(text: string): ResumeFacts {
       .slice(0, 3),
     achievements: sentences.filter((s) => ACTION.test(s) && !DEGREE.test(s)).slice(0, MAX_ACHIEVEMENTS).map(asBullet),
     degree: degree ? trimPunctuation(degree) : undefined,
-    school: SCHOOL.exec(text)?.[0].trim(),
+    school: findSchool(text),
   };
 }
 
@@ -83,7 +87,7 @@ function findPhone(text: string): string | undefined {
 
 function findYears(sentences: string[]): number | undefined {
   for (const sentence of sentences.filter((s) => /\bexp(?:erience)?\b/i.test(s))) {
-    const years = /\b(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b/i.exec(sentence)?.[1];
+    const years = /\b(\d{1,2})\s*(?:\+\s*)?(?:years?|yrs?)\b/i.exec(sentence)?.[1];
     if (years) return Number(years);
   }
   return undefined;
@@ -92,23 +96,62 @@ function findYears(sentences: string[]): number | undefined {
 /** Longest names first, each match blanked out, so "Spring Boot" is not also "Spring". */
 function findSkills(text: string): { group: string; name: string }[] {
   let rest = text;
+  let restFolded = foldAsciiCase(text);
   const found: { group: string; name: string; at: number }[] = [];
   const all = Object.entries(TECH_SKILLS).flatMap(([group, names]) => names.map((name) => ({ group, name })));
   for (const skill of all.sort((a, b) => b.name.length - a.name.length || a.name.localeCompare(b.name))) {
-    const flags = CASE_SENSITIVE_SKILLS.has(skill.name) ? '' : 'i';
-    const match = new RegExp(`(?<![\\w.+#/-])${escapeRegExp(skill.name)}(?![\\w+#&/-]|\\.\\w)`, flags).exec(rest);
-    if (!match) continue;
-    found.push({ ...skill, at: match.index });
-    rest = rest.slice(0, match.index) + ' '.repeat(match[0].length) + rest.slice(match.index + match[0].length);
+    const at = CASE_SENSITIVE_SKILLS.has(skill.name) ? indexOfSkill(rest, skill.name) : indexOfSkill(restFolded, foldAsciiCase(skill.name));
+    if (at < 0) continue;
+    found.push({ ...skill, at });
+    const blank = (s: string) => s.slice(0, at) + ' '.repeat(skill.name.length) + s.slice(at + skill.name.length);
+    rest = blank(rest);
+    restFolded = blank(restFolded);
   }
   return found.sort((a, b) => a.at - b.at).map(({ group, name }) => ({ group, name }));
 }
 
+/** Where `name` first stands as a word of its own: not inside "Golang", "C++" or "Node.js.org". */
+function indexOfSkill(text: string, name: string): number {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    const before = text.charAt(at - 1);
+    const after = text.charAt(at + name.length);
+    const continues = /[\w+#&/-]/.test(after) || (after === '.' && /\w/.test(text.charAt(at + name.length + 1)));
+    if (!/[\w.+#/-]/.test(before) && !continues) return at;
+  }
+  return -1;
+}
+
+/** A case-insensitive JavaScript regex (without the u flag) folds ASCII letters only, as this does. */
+const foldAsciiCase = (s: string) => s.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+
+/**
+ * SCHOOL_AT's leftmost match in the text. An unanchored search would read a long run of letters
+ * once per starting point (quadratic), so it starts only where a match can begin first: at the first
+ * capital of a run of name characters (a match from a later capital of the run also matches from
+ * it), or at a school word (a match with no words before it, which always succeeds).
+ */
+function findSchool(text: string): string | undefined {
+  let capitalSeen = false;
+  let at = 0;
+  for (const char of text) {
+    if (!SCHOOL_WORD_CHAR.test(char)) capitalSeen = false;
+    else if (char >= 'A' && char <= 'Z') {
+      if (!capitalSeen || SCHOOL_WORDS.some((word) => text.startsWith(word, at))) {
+        SCHOOL_AT.lastIndex = at;
+        const match = SCHOOL_AT.exec(text);
+        if (match) return match[0].trim();
+      }
+      capitalSeen = true;
+    }
+    at += char.length;
+  }
+  return undefined;
+}
+
 function asBullet(sentence: string): string {
-  const clipped = sentence.length > 200 ? `${sentence.slice(0, 200).replace(/\s+\S*$/, '')}…` : sentence;
+  const clipped = sentence.length > 200 ? `${sentence.slice(0, 200).replace(/(?<!\s)\s+\S*$/, '')}…` : sentence;
   return capitalise(clipped.replace(/^(?:I|I've|I have|I am|I'm)\s+/i, ''));
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const trimPunctuation = (s: string) => s.trim().replace(/[\s,;:.]+$/, '');
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const trimPunctuation = (s: string) => s.trim().replace(/(?<![\s,;:.])[\s,;:.]+$/, '');

@@ -16,6 +16,11 @@ export class RedisCache implements Cache {
 
   constructor(private readonly redis: Redis) {}
 
+  /** The connection itself, for rate-limiter-flexible's atomic counters (same key prefix, same reconnects). */
+  get client(): Redis {
+    return this.redis;
+  }
+
   get(key: string): Promise<string | null> {
     return this.redis.get(key);
   }

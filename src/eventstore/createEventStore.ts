@@ -8,7 +8,7 @@ import { PostgresEventStore } from './postgres/postgresEventStore.js';
 export async function createEventStore(config: Config['eventStore'], databaseUrl: string, logger: Logger): Promise<EventStore> {
   if (config.kind === 'eventstoredb') {
     logger.debug('Event store: EventStoreDB');
-    return createEventStoreDbStore(config.connectionString);
+    return createEventStoreDbStore(config.connectionString, logger);
   }
   logger.debug('Event store: PostgreSQL (events table)');
   return PostgresEventStore.connect({ connectionString: databaseUrl, poolSize: 20, logger });

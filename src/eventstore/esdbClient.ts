@@ -140,18 +140,29 @@ export function toPortError(error: unknown, streamId: string, expected: Expected
   return error;
 }
 
-const TRANSIENT = new Set<ErrorType>([
-  ErrorType.UNAVAILABLE,
-  ErrorType.DEADLINE_EXCEEDED,
-  ErrorType.TIMEOUT,
-  ErrorType.CANCELLED,
-  ErrorType.NOT_LEADER,
-  ErrorType.UNKNOWN,
+const TRANSIENT = new Set<ErrorType>([ErrorType.UNAVAILABLE, ErrorType.DEADLINE_EXCEEDED, ErrorType.TIMEOUT, ErrorType.CANCELLED, ErrorType.NOT_LEADER]);
+
+/**
+ * gRPC status codes a retry may cure (a dropped connection, a restart, an overloaded server),
+ * for the client's UnknownError, which keeps the call's status code. INVALID_ARGUMENT (3),
+ * NOT_FOUND (5), PERMISSION_DENIED (7), FAILED_PRECONDITION (9), OUT_OF_RANGE (11) or
+ * UNIMPLEMENTED (12) fail the same way every time.
+ */
+const TRANSIENT_GRPC_CODES = new Set([
+  1, // CANCELLED
+  2, // UNKNOWN: a reset stream (grpc-node reports some as UNKNOWN)
+  4, // DEADLINE_EXCEEDED
+  8, // RESOURCE_EXHAUSTED
+  10, // ABORTED
+  13, // INTERNAL: RST_STREAM and protocol errors on a dying connection
+  14, // UNAVAILABLE
 ]);
 
-/** Only gRPC failures the client recognises; our own bugs and access errors must surface. */
+/** Only gRPC failures a retry may cure; our own bugs, access errors and refusals must surface. */
 export function isTransient(error: unknown): boolean {
-  return error instanceof Error && isCommandError(error) && TRANSIENT.has(error.type);
+  if (!(error instanceof Error) || !isCommandError(error)) return false;
+  if (error.type === ErrorType.UNKNOWN) return TRANSIENT_GRPC_CODES.has((error as { code?: unknown }).code as number);
+  return TRANSIENT.has(error.type);
 }
 
 function toRecord(resolved: ResolvedEvent | AllStreamResolvedEvent): EsdbRecord | undefined {

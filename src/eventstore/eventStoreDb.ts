@@ -25,11 +25,16 @@ const HEAD_PAGE_SIZE = 100;
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
-export function createEventStoreDbStore(connectionString: string): EventStore {
-  return createEventStoreDbStoreOn(connectEsdbClient(connectionString));
+/** Where the adapter says that it retries: a subscription that keeps failing must not do so silently. */
+export interface RetryLog {
+  warn(obj: object, msg: string): void;
 }
 
-export function createEventStoreDbStoreOn(client: EsdbClient): EventStore {
+export function createEventStoreDbStore(connectionString: string, log?: RetryLog): EventStore {
+  return createEventStoreDbStoreOn(connectEsdbClient(connectionString), log);
+}
+
+export function createEventStoreDbStoreOn(client: EsdbClient, log?: RetryLog): EventStore {
   const closing = new AbortController();
   return {
     name: 'eventstoredb',
@@ -46,7 +51,7 @@ export function createEventStoreDbStoreOn(client: EsdbClient): EventStore {
       return records.map(toRecordedEvent) as RecordedEvent<E>[];
     },
     readAll: (options) => readAllAfter(client, options),
-    subscribe: (options) => subscribeBatches(client, { ...options, signal: AbortSignal.any([options.signal, closing.signal]) }),
+    subscribe: (options) => subscribeBatches(client, { ...options, signal: AbortSignal.any([options.signal, closing.signal]) }, log),
     headPosition: () => headPosition(client),
     async ping() {
       await client.readAll({ from: 'end', direction: 'backwards', maxCount: 1 });
@@ -89,12 +94,14 @@ async function headPosition(client: EsdbClient): Promise<Position> {
 
 /**
  * Resubscribes after a transient failure (UNAVAILABLE included, unlike Emmett) from the
- * last event handed to the consumer, so nothing is skipped and nothing delivered twice.
+ * last event handed to the consumer, so nothing is skipped and nothing delivered twice, with
+ * backoff and a log line each time; any other failure ends the subscription with its error.
  */
-async function* subscribeBatches(client: EsdbClient, options: SubscribeOptions): AsyncGenerator<RecordedEvent[]> {
+async function* subscribeBatches(client: EsdbClient, options: SubscribeOptions, log?: RetryLog): AsyncGenerator<RecordedEvent[]> {
   const { signal, maxBatchSize = DEFAULT_BATCH_SIZE } = options;
   let after = decodePosition(options.fromPosition ?? START);
   let failures = 0;
+  let lastError: unknown;
   while (!signal.aborted) {
     const subscription = client.subscribeToAll(after ?? 'start', maxBatchSize);
     try {
@@ -109,10 +116,12 @@ async function* subscribeBatches(client: EsdbClient, options: SubscribeOptions):
     } catch (error) {
       if (signal.aborted) return;
       if (!client.isTransient(error)) throw error;
+      lastError = error;
     } finally {
       await subscription.unsubscribe();
     }
     const delay = Math.min(RETRY_FIRST_MS * 1.5 ** failures++, RETRY_MAX_MS);
+    log?.warn({ err: lastError, retryInMs: Math.round(delay), failures }, 'EventStoreDB subscription failed; resubscribing from the last delivered event');
     if (!(await pause(delay, signal))) return;
   }
 }

@@ -100,7 +100,7 @@ describe('admin history', function () {
     it('redacts password hashes', async () => {
       const [registered] = await store().readStream<{ type: string; data: { passwordHash: string } }>(userStream(alice.id));
       const hash = registered!.data.passwordHash;
-      expect(hash).to.match(/^\$2/);
+      expect(hash).to.match(/^bcrypt_sha256\$\$2/);
       const text = await exported('ndjson', { userId: alice.id });
       expect(text).not.to.include(hash);
       const record = text.split('\n').map((l) => (l ? (JSON.parse(l) as ExportRecord) : undefined)).find((r) => r?.type === 'UserRegistered');

@@ -8,6 +8,7 @@ import {
   STREAM_EXISTS,
   MaxAppendSizeExceededError,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError as ClientWrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { isTransient, toAppendExpectedRevision, toPortError, type EsdbClient, type EsdbSubscription } from '../../src/eventstore/esdbClient.js';
@@ -105,6 +106,15 @@ describe('EventStoreDB errors', () => {
     expect(isTransient(new AccessDeniedError())).to.equal(false);
     expect(isTransient(new TypeError('bug'))).to.equal(false);
     expect(isTransient('UNAVAILABLE')).to.equal(false);
+  });
+
+  it("judges the client's UnknownError by the gRPC status it carries: a refusal is not retried forever", () => {
+    const unknown = (code: number) => new UnknownError({ code, details: 'refused', message: 'refused' } as ConstructorParameters<typeof UnknownError>[0]);
+    expect(isTransient(unknown(14))).to.equal(true); // UNAVAILABLE
+    expect(isTransient(unknown(13))).to.equal(true); // INTERNAL: a reset stream
+    expect(isTransient(unknown(3))).to.equal(false); // INVALID_ARGUMENT
+    expect(isTransient(unknown(9))).to.equal(false); // FAILED_PRECONDITION
+    expect(isTransient(unknown(7))).to.equal(false); // PERMISSION_DENIED
   });
 });
 
@@ -316,7 +326,9 @@ describe('EventStoreDB adapter over a fake client', () => {
     try {
       await fake.append('a-1', [event('A'), event('B')]);
       const controller = new AbortController();
-      const batches = store().subscribe({ signal: controller.signal, maxBatchSize: 2 })[Symbol.asyncIterator]();
+      const warnings: { obj: object; msg: string }[] = [];
+      const logged = createEventStoreDbStoreOn(fake, { warn: (obj, msg) => warnings.push({ obj, msg }) });
+      const batches = logged.subscribe({ signal: controller.signal, maxBatchSize: 2 })[Symbol.asyncIterator]();
       expect(await nextTypes(batches)).to.deep.equal(['A', 'B']);
       fake.dropSubscriptions(new UnavailableError());
       await new Promise((resolve) => setTimeout(resolve, 20)); // the consumer is busy with its batch
@@ -324,6 +336,8 @@ describe('EventStoreDB adapter over a fake client', () => {
       expect(await nextTypes(batches)).to.deep.equal(['C']);
       expect(fake.subscribedFrom).to.deep.equal(['start', positionOf('a-1', 1n)]);
       expect(unhandled, 'a drop while the consumer is busy would crash the process').to.deep.equal([]);
+      expect(warnings.map((w) => w.msg)).to.deep.equal(['EventStoreDB subscription failed; resubscribing from the last delivered event']);
+      expect(warnings[0]!.obj).to.include({ failures: 1 });
       controller.abort();
     } finally {
       process.off('unhandledRejection', noteUnhandled);

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { requireRedis } from '../support/redis.js';
 import { Harness, type HostileRequest } from './harness.js';
 
@@ -41,10 +43,43 @@ describe('hostile input (hand-written)', function () {
       await expectStatus({ method: 'POST', path: '/api/admin/ai-models/', as: 'staff', body: `{"display_name":"d","model_name":"m","api_provider":${deep}}` }, 400, 'invalid');
     });
 
-    it('takes invalid UTF-8 bytes as U+FFFD (what a lenient decoder reads), never a 500', async () => {
-      const body = Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0xed, 0xa0, 0x80]), Buffer.from('","content":"c"}')]);
-      const response = await expectStatus({ method: 'POST', path: '/api/resumes/', as: 'owner', body }, 201);
-      expect((response.body as { title: string }).title).to.match(/^\ufffd+$/);
+    it('refuses bytes that are not UTF-8 with a 400 naming the first bad byte, as Python’s decoder does (issue 14, item 10)', async () => {
+      const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
+      const refusals: Array<[Buffer, string, HostileRequest['contentType']?]> = [
+        [bytes('{"title":"', [0xff, 0xfe], '","content":"c"}'), "JSON parse error - 'utf-8' codec can't decode byte 0xff in position 10: invalid start byte"],
+        [bytes('{"title":"', [0xed, 0xa0, 0x80], '","content":"c"}'), "JSON parse error - 'utf-8' codec can't decode byte 0xed in position 10: invalid continuation byte"], // a surrogate
+        [bytes('{"title":"', [0xc0, 0xaf], '","content":"c"}'), "JSON parse error - 'utf-8' codec can't decode byte 0xc0 in position 10: invalid start byte"], // overlong '/'
+        [bytes('{"title":"t","content":"c"}', [0xe2, 0x82]), "JSON parse error - 'utf-8' codec can't decode bytes in position 27-28: unexpected end of data"],
+        [bytes([0xff], '{"title":"t"}'), "JSON parse error - 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"], // before the JSON fails to parse
+        [bytes('title=', [0xe9], 't&content=c'), "Form parse error - 'utf-8' codec can't decode byte 0xe9 in position 6: invalid continuation byte", 'application/x-www-form-urlencoded'],
+      ];
+      for (const [body, detail, contentType] of refusals) {
+        const response = await expectStatus({ method: 'POST', path: '/api/resumes/', as: 'owner', body, ...(contentType ? { contentType } : {}) }, 400, 'parse_error');
+        expect((response.body as { detail: string }).detail).to.equal(detail);
+      }
+      const gzipped = await expectStatus({ method: 'POST', path: '/api/resumes/', as: 'owner', body: gzipSync(bytes('{"title":"', [0xff], '","content":"c"}')), headers: { 'content-encoding': 'gzip' } }, 400, 'parse_error');
+      expect((gzipped.body as { detail: string }).detail).to.equal("JSON parse error - 'utf-8' codec can't decode byte 0xff in position 10: invalid start byte");
+      const valid = await expectStatus({ method: 'POST', path: '/api/resumes/', as: 'owner', body: gzipSync(json({ title: 'Zoë ✓ 👩‍💻', content: 'c' })), headers: { 'content-encoding': 'gzip' } }, 201);
+      expect((valid.body as { title: string }).title).to.equal('Zoë ✓ 👩‍💻');
+    });
+
+    it('refuses bytes that are not UTF-8 in a chunked body (no Content-Length)', async () => {
+      const parts = [Buffer.from('{"title":"ab'), Buffer.from([0xe2]), Buffer.from([0x28, 0xa1]), Buffer.from('","content":"c"}')];
+      const body = Readable.toWeb(Readable.from(parts)) as ReadableStream<Uint8Array>;
+      const headers = { authorization: `Bearer ${h.f.owner.access}`, 'content-type': 'application/json' };
+      const response = await h.f.api.request('/api/resumes/', { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+      expect(response.status).to.equal(400);
+      expect((response.body as { detail: string }).detail).to.equal("JSON parse error - 'utf-8' codec can't decode byte 0xe2 in position 12: invalid continuation byte");
+    });
+
+    it('refuses a number too large for a float (1e400 became the text "Infinity") with a 400, wherever it is (issue 14, item 10)', async () => {
+      for (const [body, shown] of [['{"title":1e400,"content":"c"}', 'Infinity'], ['{"title":"t","content":"c","extra":[{"n":-1e400}]}', '-Infinity']] as const) {
+        const response = await expectStatus({ method: 'POST', path: '/api/resumes/', as: 'owner', body }, 400, 'parse_error');
+        expect((response.body as { detail: string }).detail).to.equal(`JSON parse error - Out of range float values are not JSON compliant: '${shown}'`);
+      }
+      await expectStatus({ method: 'PATCH', path: '/api/job-applications/{application}/', as: 'owner', body: '{"resume_used":1e400}' }, 400, 'parse_error');
+      const finite = await expectStatus({ method: 'POST', path: '/api/resumes/', as: 'owner', body: '{"title":12.5,"content":"c"}' }, 201);
+      expect((finite.body as { title: string }).title).to.equal('12.5');
     });
 
     it('refuses NUL and lone surrogates in every string field with DRF’s messages', async () => {

@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { Clock } from '../../src/commands/deps.js';
+import type { PasswordHasher } from '../../src/auth/passwordHasher.js';
 import { testDatabaseUrl } from './db.js';
 import { redisUrl } from './redis.js';
 
@@ -47,7 +48,7 @@ export const uniqueName = (prefix = 'user') => `${prefix}_${randomBytes(5).toStr
 export async function startTestApi(
   env: Record<string, string> = {},
   overrides: Partial<Config> = {},
-  options: { clock?: Clock; logger?: Logger } = {},
+  options: { clock?: Clock; logger?: Logger; hasher?: PasswordHasher } = {},
 ): Promise<TestApi> {
   const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
   const config: Config = {
@@ -69,7 +70,7 @@ export async function startTestApi(
     port: 0,
     ...overrides,
   };
-  const server = await startServer(config, options.logger ?? pino({ level: 'silent' }), { clock: options.clock });
+  const server = await startServer(config, options.logger ?? pino({ level: 'silent' }), { clock: options.clock, hasher: options.hasher });
 
   async function request<T>(path: string, init?: RequestInit): Promise<Response<T>> {
     const response = await fetch(`${server.url}${path}`, init);

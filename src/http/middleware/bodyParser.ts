@@ -1,7 +1,10 @@
+import { unzipSync } from 'node:zlib';
 import type { Context, Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import { ParseError, PayloadTooLarge, UnsupportedMediaType, type AppError } from '../../domain/errors.js';
 import { httpStatusOf } from './errors.js';
+import { findOutOfRangeNumber } from './outOfRangeNumber.js';
+import { describeInvalidUtf8 } from './utf8Error.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
 
@@ -38,7 +41,13 @@ export function bodyParser({ limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitByt
     if (!ctx.is(ACCEPTED_TYPES)) throw new UnsupportedMediaType(ctx.get('Content-Type'));
     // Refuse a declared oversize body before reading a byte; raw-body also stops a chunked one at the limit.
     if (Number(ctx.get('Content-Length')) > limitBytes) throw new PayloadTooLarge();
-    await parse(ctx, async () => {});
+    const recording = ctx.is(MULTIPART_TYPES) ? undefined : recordBytes(ctx, limitBytes);
+    const failure = await parse(ctx, async () => {}).then(() => undefined, (err: unknown) => err);
+    const received = recording?.stop();
+    // Python decodes before it parses: bytes that are not UTF-8 are the error to report.
+    if (received && (failure === undefined || failure instanceof ParseError)) refuseInvalidUtf8(ctx, received, limitBytes);
+    if (failure !== undefined) throw failure;
+    if (ctx.is(JSON_TYPES)) refuseOutOfRangeNumbers(ctx.request.body);
     if (ctx.request.rawBody === '') ctx.request.body = {};
     delete ctx.request.rawBody;
   };
@@ -62,6 +71,50 @@ export function bodyParser({ limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitByt
 /** Like Django: a Content-Length of 0 is no body at all, whatever the Content-Type. */
 function hasBody(ctx: Context): boolean {
   return Number(ctx.get('Content-Length')) > 0 || ctx.get('Transfer-Encoding') !== '';
+}
+
+/**
+ * The body's bytes as they arrive, beside the parser that reads them: its decoder would quietly
+ * turn bytes that are not UTF-8 into U+FFFD. Both listeners are attached in this tick, before
+ * the stream flows, so each sees every chunk. Past the limit the parser fails with a 413, so
+ * nothing more is kept.
+ */
+function recordBytes(ctx: Context, limitBytes: number): { stop(): Buffer } {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const record = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limitBytes) chunks.push(chunk);
+  };
+  ctx.req.on('data', record);
+  return {
+    stop: () => {
+      ctx.req.off('data', record);
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+function refuseInvalidUtf8(ctx: Context, received: Buffer, limitBytes: number): void {
+  const bytes = decompressed(ctx, received, limitBytes);
+  const problem = bytes && describeInvalidUtf8(bytes);
+  if (problem) throw new ParseError(`${ctx.is(FORM_TYPES) ? 'Form' : 'JSON'} parse error - ${problem}`);
+}
+
+/** What the parser read after inflating a gzip or deflate body; undefined if it does not inflate (the parser says so). */
+function decompressed(ctx: Context, received: Buffer, limitBytes: number): Buffer | undefined {
+  const encoding = ctx.get('Content-Encoding').toLowerCase();
+  if (encoding === '' || encoding === 'identity') return received;
+  try {
+    return unzipSync(received, { maxOutputLength: limitBytes });
+  } catch {
+    return undefined;
+  }
+}
+
+function refuseOutOfRangeNumbers(body: unknown): void {
+  const number = findOutOfRangeNumber(body);
+  if (number !== undefined) throw new ParseError(`JSON parse error - Out of range float values are not JSON compliant: '${number}'`);
 }
 
 function toParseFailure(err: Error, ctx: Context): AppError {

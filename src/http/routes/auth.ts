@@ -1,13 +1,17 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Knex } from 'knex';
+import { addressBucket } from '../../auth/addressBucket.js';
+import { DEVICE_COOKIE, DEVICE_COOKIE_LIFETIME_S, type DeviceCookies } from '../../auth/deviceCookie.js';
+import type { HashingPool, HashingSlot } from '../../auth/hashingPool.js';
+import type { LoginAttempt, LoginThrottle } from '../../auth/loginThrottle.js';
 import type { PasswordHasher } from '../../auth/passwordHasher.js';
 import type { TokenService } from '../../auth/tokens.js';
 import type { Throttle } from '../../auth/throttle.js';
 import { requireUser } from '../../auth/bearer.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import { registerUser, upgradePasswordHash } from '../../commands/users.js';
-import { AuthenticationFailed, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
+import { AuthenticationFailed, ServiceUnavailable, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
 import { validatePassword } from '../../domain/user/passwordPolicy.js';
 import { USERNAME_TAKEN, isReservedUsername } from '../../domain/username/index.js';
 import { findUserById, findUserByUsername } from '../../projections/users.js';
@@ -22,8 +26,12 @@ export interface AuthRouteDeps {
   db: Knex;
   commands: CommandDeps;
   hasher: PasswordHasher;
+  /** Every hash and check goes through it: bounded, 503 at once when full. */
+  hashing: HashingPool;
   tokens: TokenService;
-  throttles: { loginByUsername: Throttle; loginByIp: Throttle; registerByIp: Throttle };
+  devices: DeviceCookies;
+  login: LoginThrottle;
+  registerByIp: Throttle;
 }
 
 const register = bodyValidator(registerBody);
@@ -39,11 +47,10 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   const upgrading = new Set<number>();
 
   r.post('/register', async (ctx) => {
-    await deps.throttles.registerByIp.hit(ctx.ip);
-    const input = await parseRegistration(deps.db, ctx.request.body);
+    const { input, passwordHash } = await hashRegistration(deps, addressBucket(ctx.ip), ctx.request.body);
     const id = await registerUser(
       deps.commands,
-      { username: input.username, email: input.email, passwordHash: await deps.hasher.hash(input.password), isStaff: false },
+      { username: input.username, email: input.email, passwordHash, isStaff: false },
       commandContext(ctx, deps.commands.clock),
     );
     ctx.status = 201;
@@ -52,15 +59,19 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   r.post('/token', async (ctx) => {
     const { username, password } = obtain.parse(ctx.request.body);
-    await deps.throttles.loginByUsername.check(username.toLowerCase());
-    await deps.throttles.loginByIp.check(ctx.ip);
-    const user = await findUserByUsername(deps.db, username);
-    const valid = await deps.hasher.verify(password, user?.passwordHash);
-    if (!user || !valid || !user.isActive) {
-      await deps.throttles.loginByUsername.hit(username.toLowerCase());
-      await deps.throttles.loginByIp.hit(ctx.ip);
-      throw new AuthenticationFailed(NO_ACTIVE_ACCOUNT, 'no_active_account');
-    }
+    const usernameKey = username.toLowerCase();
+    const client = addressBucket(ctx.ip);
+    const attempt: LoginAttempt = { username: usernameKey, ip: client, deviceId: deps.devices.deviceOf(ctx.cookies.get(DEVICE_COOKIE), usernameKey) };
+    // A place for the check first: when hashing is full the answer is 503 without counting anything.
+    const slot = deps.hashing.reserve(client);
+    await deps.login.admit(attempt).catch((err: unknown) => {
+      slot.release();
+      throw err;
+    });
+    const user = await checkPassword(deps, slot, attempt, username, password);
+    if (!user) throw new AuthenticationFailed(NO_ACTIVE_ACCOUNT, 'no_active_account');
+    await deps.login.forgive(attempt);
+    rememberDevice(ctx, deps.devices, attempt);
     if (deps.hasher.needsRehash(user.passwordHash)) upgradeInBackground(ctx, deps, upgrading, user, password);
     const pair = deps.tokens.issuePair(user.id);
     ctx.body = { refresh: pair.refresh, access: pair.access };
@@ -92,8 +103,18 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
 const pair = { description: 'A new access and refresh token.', schema: tokenPair };
 export const authOperations: OperationSpec[] = [
-  { method: 'post', path: '/api/auth/register', tag: 'Auth', auth: 'public', summary: 'Create an account', body: register.schema, responses: { 201: { description: 'Registered.', schema: registeredUser } }, errors: [429] },
-  { method: 'post', path: '/api/auth/token', tag: 'Auth', auth: 'public', summary: 'Sign in: obtain an access and a refresh token', body: obtain.schema, responses: { 200: pair }, errors: [401, 429] },
+  { method: 'post', path: '/api/auth/register', tag: 'Auth', auth: 'public', summary: 'Create an account', body: register.schema, responses: { 201: { description: 'Registered.', schema: registeredUser } }, errors: [429, 503] },
+  {
+    method: 'post',
+    path: '/api/auth/token',
+    tag: 'Auth',
+    auth: 'public',
+    summary: 'Sign in: obtain an access and a refresh token',
+    description: `Also sets the \`${DEVICE_COOKIE}\` device cookie: sent back on later sign-ins, it exempts this device from the per-username lockout that strangers' failed guesses can cause.`,
+    body: obtain.schema,
+    responses: { 200: pair },
+    errors: [401, 429, 503],
+  },
   {
     method: 'post',
     path: '/api/auth/token/refresh',
@@ -109,19 +130,64 @@ export const authOperations: OperationSpec[] = [
   { method: 'get', path: '/api/auth/me', tag: 'Auth', auth: 'user', summary: 'Who you are', responses: { 200: { description: 'Your account.', schema: me } } },
 ];
 
+/** A hashing place first (503 at once when full, nothing counted), then the address's count, the checks and the hash. */
+async function hashRegistration(deps: AuthRouteDeps, ip: string, body: unknown): Promise<{ input: Registration; passwordHash: string }> {
+  const slot = deps.hashing.reserve(ip);
+  try {
+    await deps.registerByIp.consume(ip);
+    const input = await parseRegistration(deps.db, body);
+    return { input, passwordHash: await slot.run(() => deps.hasher.hash(input.password)) };
+  } finally {
+    slot.release();
+  }
+}
+
 /**
- * Replaces an imported Django hash by a bcrypt one once its password is proven, without
- * holding up the login: the event is appended while the response goes out. A failure is
- * logged through Koa's error event and the next login tries again (the old hash still works).
+ * The user when the password is theirs and the account active, else undefined (a failure that
+ * stays counted). A check that never ran (database away) is not a failure: its counts are
+ * given back before the error answers.
+ */
+async function checkPassword(deps: AuthRouteDeps, slot: HashingSlot, attempt: LoginAttempt, username: string, password: string) {
+  try {
+    return await slot.run(async () => {
+      const user = await findUserByUsername(deps.db, username);
+      const valid = await deps.hasher.verify(password, user?.passwordHash);
+      return user && valid && user.isActive ? user : undefined;
+    });
+  } catch (err) {
+    await deps.login.forgive(attempt);
+    throw err;
+  }
+}
+
+/** Issues (or renews) the device cookie for this username; body untouched, as COMPAT.md requires. */
+function rememberDevice(ctx: Context, devices: DeviceCookies, attempt: LoginAttempt): void {
+  ctx.cookies.set(DEVICE_COOKIE, devices.issue(attempt.username, attempt.deviceId), {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/api/auth',
+    maxAge: DEVICE_COOKIE_LIFETIME_S * 1000,
+    secure: ctx.secure,
+    signed: false,
+    overwrite: true,
+  });
+}
+
+/**
+ * Replaces a hash that is not the current kind (Django PBKDF2, plain bcrypt) once its password
+ * is proven, without holding up the login: the event is appended while the response goes out.
+ * A failure, or hashing being full, leaves the old hash working and the next login tries again.
  */
 function upgradeInBackground(ctx: Context, deps: AuthRouteDeps, upgrading: Set<number>, user: { id: number; passwordHash: string }, password: string): void {
   if (upgrading.has(user.id)) return;
   upgrading.add(user.id);
   const context = commandContext(ctx, deps.commands.clock);
-  void deps.hasher
-    .hash(password)
+  void deps.hashing
+    .run(addressBucket(ctx.ip), () => deps.hasher.hash(password))
     .then((fresh) => upgradePasswordHash(deps.commands, user.id, user.passwordHash, fresh, context))
-    .catch((err: unknown) => ctx.app.emit('error', err))
+    .catch((err: unknown) => {
+      if (!(err instanceof ServiceUnavailable)) ctx.app.emit('error', err);
+    })
     .finally(() => upgrading.delete(user.id));
 }
 

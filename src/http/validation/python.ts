@@ -5,15 +5,20 @@
 
 /** `str.isspace()`: unlike `String.prototype.trim`, it includes U+001C–U+001F and U+0085 but not U+FEFF. */
 const WHITESPACE = '\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const SURROUNDING_WHITESPACE = new RegExp(`^[${WHITESPACE}]+|[${WHITESPACE}]+$`, 'g');
 /** `\s` in a Python str pattern is the same set. */
 export const PYTHON_SPACE_CLASS = `[${WHITESPACE}]`;
+const IS_WHITESPACE = new RegExp(`^${PYTHON_SPACE_CLASS}$`);
 
 /** `int(text)` for base 10, ASCII digits only. Beyond ±1.8e308 it saturates, so range checks still report. */
 const INT_LITERAL = /^[+-]?\d+(?:_\d+)*$/;
 
+/** A loop, since `/\s+$/`-like patterns backtrack quadratically on a long run of spaces inside the text. */
 export function pythonStrip(text: string): string {
-  return text.replace(SURROUNDING_WHITESPACE, '');
+  let start = 0;
+  let end = text.length;
+  while (start < end && IS_WHITESPACE.test(text.charAt(start))) start++;
+  while (end > start && IS_WHITESPACE.test(text.charAt(end - 1))) end--;
+  return text.slice(start, end);
 }
 
 export function pythonInt(text: string): number | undefined {
