@@ -132,11 +132,11 @@ async function load(deps: RebuildDeps, options: RebuildOptions, shadows: Readonl
     reader = await openLogReader(store, connectionString);
     const log = reader;
     for (const projection of options.projections) {
-      const client = new pg.Client({ connectionString });
+      const client = new pg.Client({ connectionString, pipeline: true });
       client.on('error', () => undefined);
       const tables = shadows.get(projection.name) ?? [];
       const lookups = (table: string, column: string) => tables.filter((t) => t.rebuild === table).flatMap((t) => indexesNeededFor(t, column));
-      writers.push({ projection, handles: new Set(projection.handles), client, writer: new BatchWriter(client, { tableName: rebuildTableOf, lookingUpBy: lookups, copy: true }) });
+      writers.push({ projection, handles: new Set(projection.handles), client, writer: new BatchWriter(client, { tableName: rebuildTableOf, lookingUpBy: lookups }) });
       await client.connect();
       // Losing the last batches in a crash costs nothing: an interrupted rebuild starts over.
       await client.query('SET synchronous_commit = off');

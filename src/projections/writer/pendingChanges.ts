@@ -1,15 +1,13 @@
 import type { Reference, Row, RowInsert, RowPatch } from '../projection.js';
-import { addStatements, clearStatement, deleteStatements, goneStatement, insertSteps, setStatements, type Counters, type Step } from './statements.js';
+import { addStatements, clearStatement, deleteStatements, goneStatement, insertStatements, setStatements, type Counters, type Statement } from './statements.js';
 
 /** Where a flush's statements go, and how the tables are named there. */
 export interface FlushTarget {
   /** The physical name of a logical table (a rebuild writes fresh copies). */
   tableName(table: string): string;
-  /** Inserts as COPY rows (a rebuild's load) instead of INSERT statements. */
-  copy: boolean;
   /** Statements to run before rows of a physical table are looked up by `column` other than by key. */
   lookingUpBy?(table: string, column: string): readonly string[];
-  steps: Step[];
+  steps: Statement[];
 }
 
 /** A row inserted in this batch, with the ordinal of each column's last write (for clears). */
@@ -121,7 +119,7 @@ export class PendingChanges {
       }
       target.steps.push(...deleteStatements(name, [...changes.deletes.values()]));
       target.steps.push(...setStatements(name, [...changes.sets.values()]));
-      target.steps.push(...insertSteps(name, [...changes.inserts.values()], target.copy));
+      target.steps.push(...insertStatements(name, [...changes.inserts.values()]));
       target.steps.push(...addStatements(name, [...changes.adds.values()]));
       for (const reference of this.references) {
         if (reference.table === table) written.set(reference, valuesWritten(changes, reference.column));
@@ -162,7 +160,7 @@ function applyClears(changes: TableChanges, column: string, clearedAt: ReadonlyM
   }
 }
 
-const lookups = (target: FlushTarget, table: string, column: string): Step[] =>
+const lookups = (target: FlushTarget, table: string, column: string): Statement[] =>
   (target.lookingUpBy?.(table, column) ?? []).map((text) => ({ text, values: [] }));
 
 /** The distinct non-null values a flush writes to `column` (inserted rows and sets). */
