@@ -34,6 +34,9 @@ export async function startBenchServer(env: Record<string, string> = {}, { compi
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       THROTTLE_REGISTRATIONS_PER_IP: '1000000',
+      // One bench user adds thousands of applications: the bench measures the API, not its caps.
+      MAX_JOB_APPLICATIONS_PER_USER: '10000000',
+      MAX_RESUMES_PER_USER: '10000000',
       ...env,
       REDIS_KEY_PREFIX: keyPrefix,
     },

@@ -13,6 +13,7 @@ import { allowedHosts } from './middleware/allowedHosts.js';
 import { requestTimeout, type RequestTimeoutOptions } from './middleware/requestTimeout.js';
 import type { RecordRequestDuration } from '../metrics/requestMetrics.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { logKoaError } from './koaErrors.js';
 
 export type { ReadinessCheck } from './routes/health.js';
 
@@ -77,7 +78,7 @@ export function createApp(deps: HttpDeps): Koa {
   });
   app.use(notFound());
   routersOf.set(app, routers);
-  app.on('error', (err: unknown) => deps.logger.error({ err }, 'koa error'));
+  app.on('error', logKoaError(deps.logger));
   return app;
 }
 

@@ -3,6 +3,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { errors } from './middleware/errors.js';
 import { notFound } from './middleware/notFound.js';
+import { logKoaError } from './koaErrors.js';
 
 /**
  * What METRICS_PORT listens with: the metrics router alone (its token check included), with
@@ -13,6 +14,6 @@ export function createMetricsApp(metrics: Router, logger: Logger): Koa {
   app.use(errors(logger));
   app.use(metrics.routes() as Koa.Middleware);
   app.use(notFound());
-  app.on('error', (err: unknown) => logger.error({ err }, 'koa error'));
+  app.on('error', logKoaError(logger));
   return app;
 }

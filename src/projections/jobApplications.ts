@@ -20,9 +20,12 @@ function columnsOf(changes: JobApplicationChanges): JobApplicationChanges {
   return Object.fromEntries(FIELD_COLUMNS.filter((c) => changes[c] !== undefined).map((c) => [c, changes[c]]));
 }
 
+/** What the storage cap reads: how many applications a user keeps that are not soft-deleted. */
+const active = (userId: number, n: number) => ({ kind: 'add' as const, table: 'job_application_owner_counts', key: { user_id: userId }, add: { active: n } });
+
 export const jobApplicationsProjection: Projection<JobApplicationEvent | ResumeDeleted> = {
   name: 'job_applications',
-  tables: ['job_applications', 'job_application_gone_resumes'],
+  tables: ['job_applications', 'job_application_gone_resumes', 'job_application_owner_counts'],
   handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationSoftDeleted', 'JobApplicationRestored', 'ResumeDeleted'],
   // The check that resume_used is the caller's own resume reads the resumes read model: a
   // delete of that resume can land in the log after the check and before the application's
@@ -34,14 +37,14 @@ export const jobApplicationsProjection: Projection<JobApplicationEvent | ResumeD
       case 'JobApplicationCreated': {
         const { id, userId, fields, isExample, at } = event.data;
         const inserted = { id, user_id: userId, ...columnsOf(fields), is_deleted: false, is_example: isExample, created_at: at, updated_at: at };
-        return [{ kind: 'insert', table: 'job_applications', row: inserted, conflict: ['id'] }];
+        return [{ kind: 'insert', table: 'job_applications', row: inserted, conflict: ['id'] }, active(userId, 1)];
       }
       case 'JobApplicationUpdated':
         return row(columnsOf(event.data.changes));
       case 'JobApplicationSoftDeleted':
-        return row({ is_deleted: true });
+        return [...row({ is_deleted: true }), active(event.data.userId, -1)];
       case 'JobApplicationRestored':
-        return row({ is_deleted: false });
+        return [...row({ is_deleted: false }), active(event.data.userId, 1)];
       case 'ResumeDeleted':
         // Like Django's SET_NULL: a bulk update that leaves updated_at alone.
         return [{ kind: 'clear', table: 'job_applications', column: 'resume_used', value: event.data.id }];
@@ -122,8 +125,8 @@ export async function findJobApplication(db: Knex, userId: number, id: number): 
 
 /** How many applications the user keeps that are not soft-deleted (their storage cap counts these). */
 export async function countJobApplications(db: Knex, userId: number): Promise<number> {
-  const [{ count } = { count: 0 }] = await ownActive(db, userId).count<{ count: string | number }[]>('* as count');
-  return Number(count);
+  const row = (await db('job_application_owner_counts').where({ user_id: userId }).first('active')) as { active: number } | undefined;
+  return row?.active ?? 0;
 }
 
 export const jobApplicationListSpec: ListSpec = {

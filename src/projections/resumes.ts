@@ -7,24 +7,27 @@ import type { Projection } from './projection.js';
 
 export const resumesProjection: Projection<ResumeEvent> = {
   name: 'resumes',
-  tables: ['resumes'],
+  tables: ['resumes', 'resume_owner_counts'],
   handles: ['ResumeCreated', 'ResumeUpdated', 'ResumeDeleted'],
   changesOf(event) {
     switch (event.type) {
       case 'ResumeCreated': {
         const { id, userId, username, title, content, source, aiModel, at } = event.data;
         const row = { id, user_id: userId, username, title, content, source, ai_model: aiModel ?? null, created_at: at, updated_at: at };
-        return [{ kind: 'insert', table: 'resumes', row, conflict: ['id'] }];
+        return [{ kind: 'insert', table: 'resumes', row, conflict: ['id'] }, owned(userId, 1)];
       }
       case 'ResumeUpdated':
         return [{ kind: 'set', table: 'resumes', key: { id: event.data.id }, set: { ...columnsOf(event.data.changes), updated_at: event.data.at } }];
       case 'ResumeDeleted':
-        return [{ kind: 'delete', table: 'resumes', key: { id: event.data.id } }];
+        return [{ kind: 'delete', table: 'resumes', key: { id: event.data.id } }, owned(event.data.userId, -1)];
       default:
         return assertNever(event);
     }
   },
 };
+
+/** What the storage cap reads: how many resumes a user keeps. */
+const owned = (userId: number, resumes: number) => ({ kind: 'add' as const, table: 'resume_owner_counts', key: { user_id: userId }, add: { resumes } });
 
 // Only the keys present: an absent field must not be written as NULL.
 const columnsOf = ({ title, content }: ResumeChanges) => ({
@@ -71,8 +74,8 @@ export async function getResume(db: Knex, userId: number, id: number): Promise<R
 
 /** How many resumes the user keeps (their storage cap counts these). */
 export async function countResumes(db: Knex, userId: number): Promise<number> {
-  const [{ count } = { count: 0 }] = await db('resumes').where({ user_id: userId }).count<{ count: string | number }[]>('* as count');
-  return Number(count);
+  const row = (await db('resume_owner_counts').where({ user_id: userId }).first('resumes')) as { resumes: number } | undefined;
+  return row?.resumes ?? 0;
 }
 
 export const resumeListSpec: ListSpec = {

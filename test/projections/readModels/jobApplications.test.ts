@@ -53,4 +53,14 @@ describe('read model: job_applications', () => {
 
   it('a reference set after a clear of another resume is kept', () =>
     spec.given(created(1, 5)).when(resumeDeleted(5, 2), updated(1, { resume_used: 6 }, 3)).then('job_applications', [{ id: 1, resume_used: 6 }]));
+
+  it('counts the applications each user keeps that are not soft-deleted, for the storage cap', () =>
+    spec
+      .given(created(1), created(2), created(3))
+      .when(
+        { type: 'JobApplicationSoftDeleted', data: { id: 1, userId: 7, at: at(2) } },
+        { type: 'JobApplicationSoftDeleted', data: { id: 2, userId: 7, at: at(3) } },
+        { type: 'JobApplicationRestored', data: { id: 1, userId: 7, at: at(4) } },
+      )
+      .then('job_application_owner_counts', [{ user_id: 7, active: 2 }], 'user_id'));
 });

@@ -31,4 +31,10 @@ describe('read model: resumes', () => {
         { type: 'ResumeUpdated', data: { id: 1, userId: 7, changes: { title: 'Ghost' }, at: at(3) } },
       )
       .then('resumes', [{ id: 2, title: 'T2' }]));
+
+  it('counts the resumes each user keeps, for the storage cap', () =>
+    spec
+      .given(created(1), created(2), { ...created(3), data: { ...created(3).data, userId: 8 } })
+      .when({ type: 'ResumeDeleted', data: { id: 1, userId: 7, at: at(2) } })
+      .then('resume_owner_counts', [{ user_id: 7, resumes: 1 }, { user_id: 8, resumes: 1 }], 'user_id'));
 });
