@@ -7,16 +7,14 @@ export interface ScanProgress {
 }
 
 const SHOW_AFTER_MS = 1000;
-const canCount = (store: EventStore): store is EventStore & { countAfter(position: string): Promise<number> } => 'countAfter' in store;
 
 /**
  * A progress bar on stderr for a scan of the whole log: only on a terminal (stdout may be the
- * export itself) and only once the scan has run for a second. Without a count (EventStoreDB)
- * it shows the events scanned so far.
+ * export itself) and only once the scan has run for a second.
  */
 export async function logScanProgress(store: EventStore): Promise<ScanProgress> {
   if (!process.stderr.isTTY) return { onPage: () => undefined, stop: () => undefined };
-  const total = canCount(store) ? await store.countAfter(START) : 0;
+  const total = await store.countAfter(START);
   const started = Date.now();
   let scanned = 0;
   let bar: cliProgress.SingleBar | undefined;

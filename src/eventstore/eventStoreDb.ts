@@ -22,6 +22,7 @@ import {
 const DEFAULT_BATCH_SIZE = 500;
 const MIN_PAGE_SIZE = 64;
 const HEAD_PAGE_SIZE = 100;
+const COUNT_PAGE_SIZE = 4096;
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
@@ -51,6 +52,9 @@ export function createEventStoreDbStoreOn(client: EsdbClient, log?: RetryLog): E
       return records.map(toRecordedEvent) as RecordedEvent<E>[];
     },
     readAll: (options) => readAllAfter(client, options),
+    // Records carry every part anyway: the full events are the lean ones too.
+    readLog: (options) => readAllAfter(client, options),
+    countAfter: (position) => countAfter(client, position),
     subscribe: (options) => subscribeBatches(client, { ...options, signal: AbortSignal.any([options.signal, closing.signal]) }, log),
     headPosition: () => headPosition(client),
     async ping() {
@@ -78,6 +82,19 @@ async function readAllAfter(client: EsdbClient, { fromPosition = START, limit }:
     after = requirePosition(last);
   }
   return events;
+}
+
+/** EventStoreDB keeps no count of $all: the application events after `position` are counted page by page. */
+async function countAfter(client: EsdbClient, position: Position): Promise<number> {
+  let count = 0;
+  let after = decodePosition(position);
+  for (;;) {
+    const page = await client.readAll({ from: after ?? 'start', direction: 'forwards', maxCount: COUNT_PAGE_SIZE });
+    count += page.filter((record) => isApplicationEventAfter(record, after)).length;
+    const last = page.at(-1);
+    if (!last || page.length < COUNT_PAGE_SIZE) return count;
+    after = requirePosition(last);
+  }
 }
 
 async function headPosition(client: EsdbClient): Promise<Position> {

@@ -39,6 +39,15 @@ export type RecordedEvent<E extends DomainEvent = DomainEvent> = E & {
   createdAt: Date;
 };
 
+/**
+ * An event as read models use it: type, data, where it sits in the log and its stream. What
+ * the rebuild reads (`readLog`), so an adapter may skip decoding the rest.
+ */
+export type LogEvent<E extends DomainEvent = DomainEvent> = E & {
+  streamId: string;
+  position: Position;
+};
+
 export interface AppendResult {
   /** Revision of the last event written: pass it as the next expected revision. */
   nextExpectedRevision: bigint;
@@ -79,6 +88,10 @@ export interface EventStore {
   ): Promise<RecordedEvent<E>[]>;
   /** Events in global order, never past an event whose writer has not committed yet. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** readAll with only what read models use (the rebuild's read of the whole log). */
+  readLog(options: ReadAllOptions): Promise<LogEvent[]>;
+  /** How many events lie after `position`, up to the readable head (lag, a rebuild's progress). */
+  countAfter(position: Position): Promise<number>;
   /**
    * Catch-up then live subscription to the whole log, in global order. Delivers batches
    * (what is available at once, up to maxBatchSize) so a projector can commit a batch

@@ -26,7 +26,7 @@ export async function recordProjectionLag(
     for (const s of statuses) {
       const caughtUp = (reachedOf(s.name) ?? s.checkpoint) >= s.head;
       const lagEvents = caughtUp ? 0 : s.lagEvents;
-      if (lagEvents !== null) projectionLagEvents.set({ read_model: s.name }, lagEvents);
+      projectionLagEvents.set({ read_model: s.name }, lagEvents);
       projectionLagSeconds.set({ read_model: s.name }, caughtUp ? 0 : s.lagSeconds);
     }
   } catch (err) {

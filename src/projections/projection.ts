@@ -1,4 +1,4 @@
-import type { DomainEvent, RecordedEvent } from '../eventstore/port.js';
+import type { DomainEvent, LogEvent } from '../eventstore/port.js';
 
 /**
  * One read model, as data: which events it reacts to and what each one changes — rows to
@@ -15,7 +15,7 @@ export interface Projection<E extends DomainEvent = DomainEvent> {
   /** Event types it reacts to; every other event only moves its checkpoint. */
   readonly handles: readonly E['type'][];
   /** What an event changes, in order; empty when it changes nothing here. */
-  changesOf(event: RecordedEvent<E>): readonly Change[];
+  changesOf(event: LogEvent<E>): readonly Change[];
   /**
    * Columns that name rows which can disappear for good (a deleted resume): a `clear` of one
    * of their values is remembered in `gone`, and a later insert or set of that value stores

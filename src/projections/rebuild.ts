@@ -5,7 +5,6 @@ import { START, type EventStore, type Position, type RecordedEvent } from '../ev
 import { announceCheckpoint, ensureCheckpoints } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import { BatchWriter } from './writer/batchWriter.js';
-import { openLogReader, type LogReader } from './rebuildReader.js';
 import { createShadowTable, dropLeftovers, finishLoadStatements, indexesNeededFor, rebuildTableOf, swapIn, type ShadowTable } from './rebuildTables.js';
 
 export interface RebuildDeps {
@@ -63,7 +62,6 @@ const CACHED_LISTS: Readonly<Record<string, readonly string[]>> = {
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const canCount = (store: EventStore): store is EventStore & { countAfter(p: Position): Promise<number> } => 'countAfter' in store;
 
 /**
  * Rebuilds read models from the whole log into fresh tables while the live ones keep serving,
@@ -125,12 +123,9 @@ interface Writer {
 async function load(deps: RebuildDeps, options: RebuildOptions, shadows: ReadonlyMap<string, ShadowTable[]>): Promise<{ position: Position; events: number }> {
   const { store, connectionString } = deps;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  let total = canCount(store) ? await store.countAfter(START) : 0;
+  let total = await store.countAfter(START);
   const writers: Writer[] = [];
-  let reader: LogReader | undefined;
   try {
-    reader = await openLogReader(store, connectionString);
-    const log = reader;
     for (const projection of options.projections) {
       const client = new pg.Client({ connectionString, pipeline: true });
       client.on('error', () => undefined);
@@ -144,7 +139,7 @@ async function load(deps: RebuildDeps, options: RebuildOptions, shadows: Readonl
     let position = START;
     let done = 0;
     const read = (from: Position) => {
-      const next = log.read(from, batchSize);
+      const next = store.readLog({ fromPosition: from, limit: batchSize });
       next.catch(() => undefined); // surfaced when awaited
       return next;
     };
@@ -173,7 +168,6 @@ async function load(deps: RebuildDeps, options: RebuildOptions, shadows: Readonl
     }));
     return { position, events: done };
   } finally {
-    await reader?.close().catch(() => undefined);
     for (const w of writers) await w.client.end().catch(() => undefined);
   }
 }

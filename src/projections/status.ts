@@ -1,20 +1,17 @@
 import type { Knex } from 'knex';
 import type { EventStore } from '../eventstore/port.js';
-import type { PostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
 import type { Projection } from './projection.js';
 
 export interface ProjectionStatus {
   name: string;
   checkpoint: string;
   head: string;
-  /** Events not yet applied; null where the store cannot count (EventStoreDB). */
-  lagEvents: number | null;
+  /** Events not yet applied. */
+  lagEvents: number;
   /** Seconds since the newest event the read model has not applied was written; 0 when caught up. */
   lagSeconds: number;
   updatedAt: string | null;
 }
-
-const canCount = (store: EventStore): store is PostgresEventStore => 'countAfter' in store;
 
 /** Each read model's checkpoint against the head of the log. */
 export async function projectionStatus(db: Knex, store: EventStore, projections: readonly Projection[]): Promise<ProjectionStatus[]> {
@@ -33,7 +30,7 @@ export async function projectionStatus(db: Knex, store: EventStore, projections:
         name,
         checkpoint,
         head,
-        lagEvents: !behind ? 0 : canCount(store) ? await store.countAfter(checkpoint) : null,
+        lagEvents: behind ? await store.countAfter(checkpoint) : 0,
         lagSeconds: oldestPending ? Math.max(0, (Date.now() - oldestPending.createdAt.getTime()) / 1000) : 0,
         updatedAt: row?.updated_at.toISOString() ?? null,
       };

@@ -192,6 +192,27 @@ export function describeEventStoreContract(
         expect(afterFirst[0]!.position).to.equal(mine[1]!.position);
         expect(await store.headPosition()).to.equal(mine[5]!.position);
       });
+
+      it('readLog gives what read models use of the same events (type, data, position, stream), and countAfter counts them', async () => {
+        const from = await store.headPosition();
+        const stream = newStream();
+        await store.append(stream, [event('X', { i: 1 }), event('Y', { i: 2 }), event('Z', { i: 3 })], { expectedRevision: 'no_stream' });
+        let full: RecordedEvent[] = [];
+        for (let tries = 0; full.length < 3 && tries < 200; tries++) {
+          if (tries > 0) await new Promise((r) => setTimeout(r, 25));
+          full = (await store.readAll({ fromPosition: from, limit: 1000 })).filter((e) => e.streamId === stream);
+        }
+        const lean = (await store.readLog({ fromPosition: from, limit: 1000 })).filter((e) => e.streamId === stream);
+        expect(lean.map(({ type, data, position, streamId }) => ({ type, data, position, streamId }))).to.deep.equal(
+          full.map(({ type, data, position, streamId }) => ({ type, data, position, streamId })),
+        );
+        expect(await store.readLog({ fromPosition: full[0]!.position, limit: 1 })).to.have.length(1);
+        // Other tests may append meanwhile: at least ours, after the first of them exactly ours and what came later.
+        expect(await store.countAfter(from)).to.be.at.least(3);
+        const afterFirst = await store.countAfter(full[0]!.position);
+        expect(afterFirst).to.be.at.least(2);
+        expect(await store.countAfter(await store.headPosition())).to.equal(0);
+      });
     });
 
     describe('subscribe', () => {

@@ -37,7 +37,7 @@ const projectionStatusSchema = {
     name: { type: 'string', description: 'The read model.' },
     checkpoint: { type: 'string', description: 'Position of the last event it applied; empty before the first.' },
     head: { type: 'string', description: 'Position of the newest readable event; empty for an empty log.' },
-    lag_events: { type: ['integer', 'null'], minimum: 0, description: 'Events not applied yet; null where the event store cannot count.' },
+    lag_events: { type: 'integer', minimum: 0, description: 'Events not applied yet.' },
     lag_seconds: { type: 'number', minimum: 0, description: 'Age of the oldest event not applied yet; 0 when caught up.' },
     updated_at: { type: ['string', 'null'], format: 'date-time', description: 'When the checkpoint was last stored.' },
   },

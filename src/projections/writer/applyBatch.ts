@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../eventstore/port.js';
+import type { LogEvent } from '../../eventstore/port.js';
 import type { Projection } from '../projection.js';
 import { PendingChanges, type FlushTarget } from './pendingChanges.js';
 
@@ -8,7 +8,7 @@ import { PendingChanges, type FlushTarget } from './pendingChanges.js';
  * merged with what is pending (see PendingChanges) first writes everything pending before it,
  * so every statement sees the rows as the log left them.
  */
-export function applyBatch(target: FlushTarget, projection: Projection, events: readonly RecordedEvent[]): void {
+export function applyBatch(target: FlushTarget, projection: Projection, events: readonly LogEvent[]): void {
   const pending = new PendingChanges(projection.references);
   for (const event of events) {
     for (const change of projection.changesOf(event)) {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RecordedEvent } from '../../eventstore/port.js';
+import type { LogEvent } from '../../eventstore/port.js';
 import type { Projection } from '../projection.js';
 import { applyBatch } from './applyBatch.js';
 import type { FlushTarget } from './pendingChanges.js';
@@ -31,7 +31,7 @@ export class BatchWriter {
   }
 
   /** Records a batch of one read model's events. */
-  apply(projection: Projection, events: readonly RecordedEvent[]): void {
+  apply(projection: Projection, events: readonly LogEvent[]): void {
     applyBatch(this.target, projection, events);
   }
 
