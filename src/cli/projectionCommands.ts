@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { withInfrastructure } from './infrastructure.js';
 import { allProjections } from '../projections/index.js';
 import { RebuildInProgress, rebuildProjections, type RebuildProgress, type RebuildResult } from '../projections/rebuild.js';
-import { withRebuildDeps } from '../projections/rebuildInfrastructure.js';
+import { withRebuildDeps } from './rebuildInfrastructure.js';
 import { projectionStatus } from '../projections/status.js';
 
 interface RebuildCommandOptions {

@@ -1,11 +1,11 @@
-import { withInfrastructure } from '../cli/infrastructure.js';
+import { withInfrastructure } from './infrastructure.js';
 import { createCache } from '../cache/createCache.js';
 import { createCachedLists } from '../cache/cachedList.js';
 import { loadConfig } from '../config.js';
 import { createKnex, migrateToLatest } from '../db/knex.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
 import { createLogger } from '../logger.js';
-import type { RebuildDeps } from './rebuild.js';
+import type { RebuildDeps } from '../projections/rebuild.js';
 
 /**
  * Runs `run` with what a rebuild needs: the database, the PostgreSQL event store and the cache
