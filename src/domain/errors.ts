@@ -1,13 +1,12 @@
 /**
  * The one error hierarchy. Codes are business vocabulary; the HTTP layer maps each code
- * to a status exactly once (src/http/middleware/errors.ts). Only messages written here
- * ever reach a client.
+ * to a status exactly once (src/http/middleware/errors.ts) and adds its own transport
+ * errors (src/http/transportErrors.ts). Only messages written here or there ever reach a client.
  */
 export type FieldErrors = Record<string, string[]>;
 
 export type ErrorCode =
   | 'invalid'
-  | 'parse_error'
   | 'not_authenticated'
   | 'authentication_failed'
   | 'token_not_valid'
@@ -17,17 +16,15 @@ export type ErrorCode =
   | 'user_inactive'
   | 'permission_denied'
   | 'not_found'
-  | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
-  | 'unsupported_media_type'
   | 'throttled'
   | 'quota_exceeded'
   | 'service_unavailable'
   | 'server_error';
 
-export abstract class AppError extends Error {
-  abstract readonly code: ErrorCode;
+export abstract class AppError<Code extends string = ErrorCode> extends Error {
+  abstract readonly code: Code;
   /** Extra top-level fields for the error body (e.g. Simple JWT's `messages`). */
   readonly extras: Record<string, unknown> = {};
 }
@@ -110,32 +107,10 @@ export class QuotaExceeded extends AppError {
   }
 }
 
-/** The request body is not valid JSON (or form data); the message names the reason. */
-export class ParseError extends AppError {
-  readonly code = 'parse_error';
-  constructor(message: string) {
-    super(message);
-  }
-}
-
 export class PayloadTooLarge extends AppError {
   readonly code = 'payload_too_large';
   constructor(message = 'Request body is too large.') {
     super(message);
-  }
-}
-
-export class UnsupportedMediaType extends AppError {
-  readonly code = 'unsupported_media_type';
-  constructor(contentType: string) {
-    super(`Unsupported media type "${contentType}" in request.`);
-  }
-}
-
-export class MethodNotAllowed extends AppError {
-  readonly code = 'method_not_allowed';
-  constructor(method: string, readonly allowed: readonly string[]) {
-    super(`Method "${method.toUpperCase()}" not allowed.`);
   }
 }
 

@@ -1,7 +1,8 @@
 import { unzipSync } from 'node:zlib';
 import type { Context, Middleware } from 'koa';
 import { koaBody } from 'koa-body';
-import { ParseError, PayloadTooLarge, UnsupportedMediaType, type AppError } from '../../domain/errors.js';
+import { PayloadTooLarge, type AppError, type ErrorCode } from '../../domain/errors.js';
+import { ParseError, UnsupportedMediaType, type TransportErrorCode } from '../transportErrors.js';
 import { httpStatusOf } from './errors.js';
 import { findOutOfRangeNumber } from './outOfRangeNumber.js';
 import { describeInvalidUtf8 } from './utf8Error.js';
@@ -117,7 +118,7 @@ function refuseOutOfRangeNumbers(body: unknown): void {
   if (number !== undefined) throw new ParseError(`JSON parse error - Out of range float values are not JSON compliant: '${number}'`);
 }
 
-function toParseFailure(err: Error, ctx: Context): AppError {
+function toParseFailure(err: Error, ctx: Context): AppError<ErrorCode | TransportErrorCode> {
   const status = httpStatusOf(err);
   if (status === 413) return new PayloadTooLarge();
   if (status === 415) return new UnsupportedMediaType(ctx.get('Content-Type')); // e.g. an unknown Content-Encoding

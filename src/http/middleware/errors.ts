@@ -1,20 +1,12 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
-import {
-  AppError,
-  MethodNotAllowed,
-  NotFound,
-  ParseError,
-  PayloadTooLarge,
-  PermissionDenied,
-  ServiceUnavailable,
-  UnsupportedMediaType,
-  ValidationFailed,
-  type ErrorCode,
-} from '../../domain/errors.js';
+import { AppError, NotFound, PayloadTooLarge, PermissionDenied, ServiceUnavailable, ValidationFailed, type ErrorCode } from '../../domain/errors.js';
+import { MethodNotAllowed, ParseError, UnsupportedMediaType, type TransportErrorCode } from '../transportErrors.js';
 import { isConnectionFailure } from '../../db/connectionFailure.js';
 
-const STATUS: Record<ErrorCode, number> = {
+type AnyError = AppError<ErrorCode | TransportErrorCode>;
+
+const STATUS: Record<ErrorCode | TransportErrorCode, number> = {
   invalid: 400,
   parse_error: 400,
   not_authenticated: 401,
@@ -49,14 +41,14 @@ export function errors(log: Logger): Middleware {
         return;
       }
       clearHeaders(ctx);
-      const known = err instanceof AppError ? err : (fromHttpError(err, ctx) ?? fromConnectionFailure(err, ctx, log));
+      const known = err instanceof AppError ? (err as AnyError) : (fromHttpError(err, ctx) ?? fromConnectionFailure(err, ctx, log));
       if (known) respond(ctx, known);
       else respondUnexpected(ctx, err, log);
     }
   };
 }
 
-function respond(ctx: Context, e: AppError): void {
+function respond(ctx: Context, e: AnyError): void {
   ctx.status = STATUS[e.code];
   ctx.body = {
     error: e.message,
@@ -87,7 +79,7 @@ function respondUnexpected(ctx: Context, err: unknown, log: Logger): void {
 }
 
 /** Errors that Koa or a library raise with an HTTP status (ctx.throw, http-errors). Other statuses stay unexpected. */
-function fromHttpError(err: unknown, ctx: Context): AppError | undefined {
+function fromHttpError(err: unknown, ctx: Context): AnyError | undefined {
   switch (httpStatusOf(err)) {
     case 400:
       return new ParseError(err instanceof Error && exposed(err) ? err.message : 'Malformed request.');
@@ -121,7 +113,7 @@ function exposed(err: Error): boolean {
   return 'expose' in err && err.expose === true;
 }
 
-function retryAfterOf(e: AppError): number | undefined {
+function retryAfterOf(e: AnyError): number | undefined {
   return 'retryAfterS' in e && typeof e.retryAfterS === 'number' ? e.retryAfterS : undefined;
 }
 

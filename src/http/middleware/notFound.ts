@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
-import { MethodNotAllowed, NotFound } from '../../domain/errors.js';
+import { NotFound } from '../../domain/errors.js';
+import { MethodNotAllowed } from '../transportErrors.js';
 
 /** DRF's order for the Allow header. */
 const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
