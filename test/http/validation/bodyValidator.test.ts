@@ -2,11 +2,14 @@ import { expect } from 'chai';
 import { ValidationFailed, type FieldErrors } from '../../../src/domain/errors.js';
 import { ajv } from '../../../src/http/validation/ajv.js';
 import { bodyValidator } from '../../../src/http/validation/bodyValidator.js';
-import { aiModelSettingsBody, generateBody, jobApplicationBody, registerBody, USERNAME_MESSAGE } from './schemas.js';
+import { generateBody } from '../../../src/http/schemas/ai.js';
+import { registerBody, USERNAME_MESSAGE } from '../../../src/http/schemas/auth.js';
+import { jobApplicationBody } from '../../../src/http/schemas/jobApplications.js';
+import { coercionFieldsBody } from './schemas.js';
 
 const register = bodyValidator(registerBody);
 const jobApplication = bodyValidator(jobApplicationBody);
-const aiModelSettings = bodyValidator(aiModelSettingsBody);
+const coercionFields = bodyValidator(coercionFieldsBody);
 const generate = bodyValidator(generateBody);
 
 const buildRegistration = (overrides: Record<string, unknown> = {}) => ({
@@ -293,28 +296,28 @@ describe('bodyValidator', () => {
     const falsy = [false, 0, '0', 'false', 'False', 'FALSE', 'f', 'F', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'];
 
     it('accepts DRF’s spellings of true and false', () => {
-      for (const is_active of truthy) expect(aiModelSettings.parse(buildModelSettings({ is_active })).is_active, String(is_active)).to.equal(true);
-      for (const is_active of falsy) expect(aiModelSettings.parse(buildModelSettings({ is_active })).is_active, String(is_active)).to.equal(false);
+      for (const is_active of truthy) expect(coercionFields.parse(buildModelSettings({ is_active })).is_active, String(is_active)).to.equal(true);
+      for (const is_active of falsy) expect(coercionFields.parse(buildModelSettings({ is_active })).is_active, String(is_active)).to.equal(false);
     });
 
     it('accepts "null" and "" as null only where the field is nullable', () => {
-      expect(aiModelSettings.parse(buildModelSettings({ login_required: 'null' })).login_required).to.equal(null);
-      expect(aiModelSettings.parse(buildModelSettings({ login_required: '' })).login_required).to.equal(null);
-      expect(fieldErrorsOf(() => aiModelSettings.parse(buildModelSettings({ is_active: '' })))).to.deep.equal({
+      expect(coercionFields.parse(buildModelSettings({ login_required: 'null' })).login_required).to.equal(null);
+      expect(coercionFields.parse(buildModelSettings({ login_required: '' })).login_required).to.equal(null);
+      expect(fieldErrorsOf(() => coercionFields.parse(buildModelSettings({ is_active: '' })))).to.deep.equal({
         is_active: ['Must be a valid boolean.'],
       });
     });
 
     for (const is_active of ['maybe', 'yES', 2, [], {}]) {
       it(`refuses ${JSON.stringify(is_active)}`, () => {
-        expect(fieldErrorsOf(() => aiModelSettings.parse(buildModelSettings({ is_active })))).to.deep.equal({
+        expect(fieldErrorsOf(() => coercionFields.parse(buildModelSettings({ is_active })))).to.deep.equal({
           is_active: ['Must be a valid boolean.'],
         });
       });
     }
 
     it('refuses null where the field is not nullable', () => {
-      expect(fieldErrorsOf(() => aiModelSettings.parse(buildModelSettings({ is_active: null })))).to.deep.equal({
+      expect(fieldErrorsOf(() => coercionFields.parse(buildModelSettings({ is_active: null })))).to.deep.equal({
         is_active: ['This field may not be null.'],
       });
     });
@@ -323,32 +326,32 @@ describe('bodyValidator', () => {
   describe('integers (DRF IntegerField)', () => {
     for (const [daily_limit, expected] of [[5, 5], ['5', 5], [' 7 ', 7], ['5.0', 5], ['+3', 3], [null, null]] as const) {
       it(`reads ${JSON.stringify(daily_limit)} as ${String(expected)}`, () => {
-        expect(aiModelSettings.parse(buildModelSettings({ daily_limit })).daily_limit).to.equal(expected);
+        expect(coercionFields.parse(buildModelSettings({ daily_limit })).daily_limit).to.equal(expected);
       });
     }
 
     for (const daily_limit of [5.5, '5.5', 'abc', '', true, [], {}]) {
       it(`refuses ${JSON.stringify(daily_limit)}`, () => {
-        expect(fieldErrorsOf(() => aiModelSettings.parse(buildModelSettings({ daily_limit })))).to.deep.equal({
+        expect(fieldErrorsOf(() => coercionFields.parse(buildModelSettings({ daily_limit })))).to.deep.equal({
           daily_limit: ['A valid integer is required.'],
         });
       });
     }
 
     it('checks the range', () => {
-      expect(fieldErrorsOf(() => aiModelSettings.parse(buildModelSettings({ daily_limit: -1 })))).to.deep.equal({
+      expect(fieldErrorsOf(() => coercionFields.parse(buildModelSettings({ daily_limit: -1 })))).to.deep.equal({
         daily_limit: ['Ensure this value is greater than or equal to 0.'],
       });
-      expect(fieldErrorsOf(() => aiModelSettings.parse(buildModelSettings({ daily_limit: '99999999999999999999999' })))).to.deep.equal({
+      expect(fieldErrorsOf(() => coercionFields.parse(buildModelSettings({ daily_limit: '99999999999999999999999' })))).to.deep.equal({
         daily_limit: ['Ensure this value is less than or equal to 2147483647.'],
       });
-      expect(fieldErrorsOf(() => aiModelSettings.parse(buildModelSettings({ daily_limit: `1${'0'.repeat(400)}` })))).to.deep.equal({
+      expect(fieldErrorsOf(() => coercionFields.parse(buildModelSettings({ daily_limit: `1${'0'.repeat(400)}` })))).to.deep.equal({
         daily_limit: ['Ensure this value is less than or equal to 2147483647.'],
       });
     });
 
     it('refuses a numeric string over 1000 characters outright', () => {
-      expect(fieldErrorsOf(() => aiModelSettings.parse(buildModelSettings({ daily_limit: '1'.repeat(1001) })))).to.deep.equal({
+      expect(fieldErrorsOf(() => coercionFields.parse(buildModelSettings({ daily_limit: '1'.repeat(1001) })))).to.deep.equal({
         daily_limit: ['String value too large.'],
       });
     });
