@@ -1,26 +1,18 @@
-import { spawn } from 'node:child_process';
+import { runWithExactly, type Finished } from './command.js';
 import { testDatabaseUrl } from './db.js';
 import { redisUrl } from './redis.js';
 
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliRun = Finished;
 
 /** `npm run admin -- …` as a child process on this run's database, the way an admin runs it. */
 export function runAdmin(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: testDatabaseUrl(), REDIS_URL: redisUrl, LOG_LEVEL: 'silent', BCRYPT_ROUNDS: '4', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  return runWithExactly(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
+    PATH: process.env.PATH ?? '',
+    DATABASE_URL: testDatabaseUrl(),
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: 'silent',
+    BCRYPT_ROUNDS: '4',
+    ...env,
   });
 }
 

@@ -11,8 +11,13 @@ export const UNSET_INFRASTRUCTURE = { DATABASE_URL: '', DB_NAME: '', REDIS_URL: 
 
 /** Runs a command to its end with its output piped, as a script or `| jq` would. */
 export function runToEnd(command: string, args: readonly string[], env: Record<string, string>): Promise<Finished> {
+  return runWithExactly(command, args, { ...process.env, ...env });
+}
+
+/** runToEnd with exactly `env` as the child's environment, nothing inherited. */
+export function runWithExactly(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
