@@ -58,6 +58,7 @@ import { maskUrl } from './config.js';
 import { isConnectionFailure } from './db/connectionFailure.js';
 import { StartupFailure } from './startupFailure.js';
 import { storageCaps } from './commands/storageCaps.js';
+import { passwordHashUpgrades } from './commands/passwordHashUpgrades.js';
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -236,6 +237,8 @@ async function serve(
   const throttle = (keyPrefix: string, limit: number, windowS: number) => createThrottle(throttleStore, { keyPrefix, limit, windowS, logger });
   const recordRequest = requestDurationRecorder(metrics.httpRequestDuration);
   const caps = storageCaps(db, config.storageLimits);
+  const hashing = hashingPool(config.passwordHashing);
+  const upgrades = passwordHashUpgrades({ commands, hasher, hashing, onFailure: (err) => logger.error({ err }, 'password hash upgrade failed') });
   const metricsRouter = metricsRoutes({
     contentType: metrics.registry.contentType,
     token: config.metrics.token,
@@ -265,7 +268,7 @@ async function serve(
         db,
         commands,
         hasher,
-        hashing: hashingPool(config.passwordHashing),
+        hashing,
         tokens,
         devices: deviceCookies(config.secretKey),
         login: loginThrottle({
@@ -274,6 +277,7 @@ async function serve(
           byIp: throttle('throttle:login:ip', t.loginFailuresPerIp, t.loginWindowS),
         }),
         registerByIp: throttle('throttle:register:ip', t.registrationsPerIp, t.registrationWindowS),
+        upgrades,
       }),
       adminAiModelRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
       adminProjectionRoutes({ db, store: infrastructure.store, projections: infrastructure.projections.projections }),

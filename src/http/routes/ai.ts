@@ -1,13 +1,10 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { createProviders } from '../../ai/providers.js';
-import { buildPrompt, OFF_TOPIC_REFUSAL } from '../../ai/prompt.js';
-import type { ProviderName } from '../../ai/provider.js';
 import { AI_MODELS_LIST, answerWithCachedList } from '../../cache/cachedList.js';
-import { principalFor, quotaStatus, quotaUsage, releaseQuota, reserveQuota, type QuotaStatus } from '../../commands/aiQuota.js';
-import { createResume } from '../../commands/resumes.js';
+import { principalFor, quotaStatus, quotaUsage, type QuotaStatus } from '../../commands/aiQuota.js';
+import { generateResume } from '../../commands/generateResume.js';
 import type { StorageCaps } from '../../commands/storageCaps.js';
-import { NotAuthenticated, ValidationFailed } from '../../domain/errors.js';
 import { utcDay } from '../../domain/aiQuota/index.js';
 import { findActiveModel, listActiveModels } from '../../projections/aiModels.js';
 import { commandContext } from '../commandContext.js';
@@ -40,31 +37,11 @@ export function aiRoutes({ db, commands, lists, config, logger, aiCalls, caps }:
 
   r.post('/generate', async (ctx) => {
     const input = generate.parse(ctx.request.body);
-    const model = await findActiveModel(db, input.model);
-    if (!model) throw new ValidationFailed({ model: [`"${input.model}" is not a valid choice.`] });
-    if (model.login_required && !ctx.state.user) throw new NotAuthenticated();
-    const context = commandContext(ctx, commands.clock);
-    const slot = await reserveQuota(commands, { principal: principalOf(ctx), model: model.display_name, limit: model.daily_limit }, context);
-    const content = await providers[model.api_provider as ProviderName]
-      .generate({ modelName: model.model_name, apiKeyName: model.api_key_name, prompt: buildPrompt(input.user_input) })
-      .catch(async (err: unknown) => {
-        // A failed generation costs no quota.
-        await releaseQuota(commands, slot, 'provider_failed', context);
-        throw err;
-      });
-    const title = input.title ?? 'Untitled Resume';
-    const user = ctx.state.user;
-    // Signed-in users keep what was generated; an off-topic refusal is not a resume.
-    const resumeId = user && content.trim() !== OFF_TOPIC_REFUSAL
-      ? await caps
-        .resumes(user.id, () => createResume(commands, { userId: user.id, username: user.username, title, content, source: 'ai', aiModel: model.display_name }, context))
-        .catch(async (err: unknown) => {
-          await releaseQuota(commands, slot, 'storage_cap', context); // nothing kept, nothing spent
-          throw err;
-        })
-      : null;
+    const generation = { commands, providers, withinResumeCap: caps.resumes, findActiveModel: (name: string) => findActiveModel(db, name) };
+    const request = { model: input.model, userInput: input.user_input, title: input.title, user: ctx.state.user ?? null, clientIp: ctx.ip };
+    const generated = await generateResume(generation, request, commandContext(ctx, commands.clock));
     ctx.status = 201;
-    ctx.body = { resume_id: resumeId, content, model: model.display_name, title, quota: quotaJson(slot) };
+    ctx.body = { resume_id: generated.resumeId, content: generated.content, model: generated.model, title: generated.title, quota: quotaJson(generated.quota) };
   });
 
   r.get('/quota', async (ctx) => {

@@ -3,15 +3,17 @@ import type { Context } from 'koa';
 import type { Knex } from 'knex';
 import { addressBucket } from '../../auth/addressBucket.js';
 import { DEVICE_COOKIE, DEVICE_COOKIE_LIFETIME_S, type DeviceCookies } from '../../auth/deviceCookie.js';
-import type { HashingPool, HashingSlot } from '../../auth/hashingPool.js';
-import type { LoginAttempt, LoginThrottle } from '../../auth/loginThrottle.js';
+import type { HashingPool } from '../../auth/hashingPool.js';
+import type { LoginThrottle } from '../../auth/loginThrottle.js';
 import type { PasswordHasher } from '../../auth/passwordHasher.js';
 import type { TokenService } from '../../auth/tokens.js';
 import type { Throttle } from '../../auth/throttle.js';
 import { requireUser } from '../../auth/bearer.js';
 import type { CommandDeps } from '../../commands/deps.js';
-import { registerUser, upgradePasswordHash } from '../../commands/users.js';
-import { AuthenticationFailed, ServiceUnavailable, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
+import { obtainTokens } from '../../commands/obtainTokens.js';
+import type { PasswordHashUpgrades } from '../../commands/passwordHashUpgrades.js';
+import { registerUser } from '../../commands/users.js';
+import { AuthenticationFailed, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
 import { validatePassword } from '../../domain/user/passwordPolicy.js';
 import { USERNAME_TAKEN, isReservedUsername } from '../../domain/username/index.js';
 import { findUserById, findUserByUsername } from '../../projections/users.js';
@@ -32,19 +34,18 @@ export interface AuthRouteDeps {
   devices: DeviceCookies;
   login: LoginThrottle;
   registerByIp: Throttle;
+  /** One per server: a legacy hash is replaced after its password is proven. */
+  upgrades: PasswordHashUpgrades;
 }
 
 const register = bodyValidator(registerBody);
 const obtain = bodyValidator(tokenBody);
 const refresh = bodyValidator(refreshBody);
 
-const NO_ACTIVE_ACCOUNT = 'No active account found with the given credentials';
 const NO_ACTIVE_ACCOUNT_FOR_TOKEN = 'No active account found for the given token.';
 
 export function authRoutes(deps: AuthRouteDeps): Router {
   const r = new Router({ prefix: '/api/auth', sensitive: true });
-  // Users whose hash upgrade is under way: concurrent logins start one, not one each.
-  const upgrading = new Set<number>();
 
   r.post('/register', async (ctx) => {
     const { input, passwordHash } = await hashRegistration(deps, addressBucket(ctx.ip), ctx.request.body);
@@ -59,22 +60,11 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   r.post('/token', async (ctx) => {
     const { username, password } = obtain.parse(ctx.request.body);
-    const usernameKey = username.toLowerCase();
-    const client = addressBucket(ctx.ip);
-    const attempt: LoginAttempt = { username: usernameKey, ip: client, deviceId: deps.devices.deviceOf(ctx.cookies.get(DEVICE_COOKIE), usernameKey) };
-    // A place for the check first: when hashing is full the answer is 503 without counting anything.
-    const slot = deps.hashing.reserve(client);
-    await deps.login.admit(attempt).catch((err: unknown) => {
-      slot.release();
-      throw err;
-    });
-    const user = await checkPassword(deps, slot, attempt, username, password);
-    if (!user) throw new AuthenticationFailed(NO_ACTIVE_ACCOUNT, 'no_active_account');
-    await deps.login.forgive(attempt);
-    rememberDevice(ctx, deps.devices, attempt);
-    if (deps.hasher.needsRehash(user.passwordHash)) upgradeInBackground(ctx, deps, upgrading, user, password);
-    const pair = deps.tokens.issuePair(user.id);
-    ctx.body = { refresh: pair.refresh, access: pair.access };
+    const signIn = { ...deps, findUserByUsername: (name: string) => findUserByUsername(deps.db, name) };
+    const credentials = { username, password, clientIp: ctx.ip, deviceCookie: ctx.cookies.get(DEVICE_COOKIE) };
+    const issued = await obtainTokens(signIn, credentials, commandContext(ctx, deps.commands.clock));
+    rememberDevice(ctx, issued.deviceCookie);
+    ctx.body = { refresh: issued.refresh, access: issued.access };
   });
 
   r.post('/token/refresh', async (ctx) => {
@@ -142,27 +132,9 @@ async function hashRegistration(deps: AuthRouteDeps, ip: string, body: unknown):
   }
 }
 
-/**
- * The user when the password is theirs and the account active, else undefined (a failure that
- * stays counted). A check that never ran (database away) is not a failure: its counts are
- * given back before the error answers.
- */
-async function checkPassword(deps: AuthRouteDeps, slot: HashingSlot, attempt: LoginAttempt, username: string, password: string) {
-  try {
-    return await slot.run(async () => {
-      const user = await findUserByUsername(deps.db, username);
-      const valid = await deps.hasher.verify(password, user?.passwordHash);
-      return user && valid && user.isActive ? user : undefined;
-    });
-  } catch (err) {
-    await deps.login.forgive(attempt);
-    throw err;
-  }
-}
-
-/** Issues (or renews) the device cookie for this username; body untouched, as COMPAT.md requires. */
-function rememberDevice(ctx: Context, devices: DeviceCookies, attempt: LoginAttempt): void {
-  ctx.cookies.set(DEVICE_COOKIE, devices.issue(attempt.username, attempt.deviceId), {
+/** Sends the device cookie (issued or renewed at sign-in); body untouched, as COMPAT.md requires. */
+function rememberDevice(ctx: Context, deviceCookie: string): void {
+  ctx.cookies.set(DEVICE_COOKIE, deviceCookie, {
     httpOnly: true,
     sameSite: 'strict',
     path: '/api/auth',
@@ -171,24 +143,6 @@ function rememberDevice(ctx: Context, devices: DeviceCookies, attempt: LoginAtte
     signed: false,
     overwrite: true,
   });
-}
-
-/**
- * Replaces a hash that is not the current kind (Django PBKDF2, plain bcrypt) once its password
- * is proven, without holding up the login: the event is appended while the response goes out.
- * A failure, or hashing being full, leaves the old hash working and the next login tries again.
- */
-function upgradeInBackground(ctx: Context, deps: AuthRouteDeps, upgrading: Set<number>, user: { id: number; passwordHash: string }, password: string): void {
-  if (upgrading.has(user.id)) return;
-  upgrading.add(user.id);
-  const context = commandContext(ctx, deps.commands.clock);
-  void deps.hashing
-    .run(addressBucket(ctx.ip), () => deps.hasher.hash(password))
-    .then((fresh) => upgradePasswordHash(deps.commands, user.id, user.passwordHash, fresh, context))
-    .catch((err: unknown) => {
-      if (!(err instanceof ServiceUnavailable)) ctx.app.emit('error', err);
-    })
-    .finally(() => upgrading.delete(user.id));
 }
 
 type Registration = { username: string; email: string; password: string; password2: string };

@@ -1,9 +1,10 @@
 import Router, { type RouterContext } from '@koa/router';
-import type { Knex } from 'knex';
 import { requireUser } from '../../auth/bearer.js';
-import { createJobApplication, restoreJobApplication, softDeleteJobApplication, updateJobApplication } from '../../commands/jobApplications.js';
-import { NotFound, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
-import { newJobApplicationFields } from '../../domain/jobApplication/index.js';
+import { changeJobApplication } from '../../commands/changeJobApplication.js';
+import { restoreJobApplication, softDeleteJobApplication } from '../../commands/jobApplications.js';
+import { recordJobApplication } from '../../commands/recordJobApplication.js';
+import type { ApplicationBody } from '../../commands/resumeUsedCheck.js';
+import { NotFound } from '../../domain/errors.js';
 import { jobApplicationHistory } from '../../projections/jobApplicationEvents.js';
 import { createdJobApplicationView, findJobApplication, isOwnResume, jobApplicationListSpec, listJobApplications, type JobApplicationView } from '../../projections/jobApplications.js';
 import { jobApplicationStats } from '../../projections/jobApplicationStats.js';
@@ -39,9 +40,9 @@ export function jobApplicationRoutes({ db, commands, caps }: ResourceRouteDeps):
 
   r.post('/', requireUser, async (ctx) => {
     const userId = userIdOf(ctx);
-    const fields = newJobApplicationFields(await validated(db, userId, body.parse, ctx.request.body));
     const commandCtx = context(ctx);
-    const id = await caps.jobApplications(userId, () => createJobApplication(commands, { userId, fields }, commandCtx));
+    const recording = { commands, ownsResume: (owner: number, resumeId: number) => isOwnResume(db, owner, resumeId), withinCap: caps.jobApplications };
+    const { id, fields } = await recordJobApplication(recording, { userId, body: applicationBody(ctx.request.body, body.parse) }, commandCtx);
     ctx.status = 201;
     // The read model has applied this very event (read-your-writes): answer from it, no re-read.
     ctx.body = createdJobApplicationView({ id, userId, fields, isExample: false, at: commandCtx.at });
@@ -56,10 +57,12 @@ export function jobApplicationRoutes({ db, commands, caps }: ResourceRouteDeps):
   });
 
   const update = (parse: typeof body.parsePartial) => async (ctx: RouterContext) => {
-    await ownApplication(ctx); // DRF looks the object up (404) before it validates the body (400)
-    const changes = await validated(db, userIdOf(ctx), parse, ctx.request.body);
-    await updateJobApplication(commands, { ...target(ctx), changes }, context(ctx));
-    ctx.body = await ownApplication(ctx);
+    const changing = {
+      commands,
+      ownsResume: (userId: number, resumeId: number) => isOwnResume(db, userId, resumeId),
+      findApplication: (userId: number, id: number) => findJobApplication(db, userId, id),
+    };
+    ctx.body = await changeJobApplication(changing, { ...target(ctx), body: applicationBody(ctx.request.body, parse) }, context(ctx));
   };
   r.put('/:id', requireUser, update(body.parse));
   r.patch('/:id', requireUser, update(body.parsePartial));
@@ -130,27 +133,11 @@ const userIdOf = (ctx: RouterContext): number => ctx.state.user!.id;
 /** The application named in the path, and the caller. */
 const target = (ctx: RouterContext): { id: number; userId: number } => ({ id: pathId(ctx.params.id), userId: userIdOf(ctx) });
 
-/**
- * DRF validates `resume_used` like any other field, so a resume that is missing or someone
- * else's is reported together with the other fields' errors, in the serializer's order
- * (the foreign key is last). The message quotes the pk as it was sent.
- */
-async function validated<T>(db: Knex, userId: number, parse: (input: unknown) => T, input: unknown): Promise<T> {
-  let parsed: T | undefined;
-  let errors: FieldErrors = {};
-  try {
-    parsed = parse(input);
-  } catch (err) {
-    if (!(err instanceof ValidationFailed)) throw err;
-    errors = err.fieldErrors;
-  }
+/** The body as sent, read by `parse`; `resume_used` is checked against the caller's resumes by the use case. */
+function applicationBody<T>(input: unknown, parse: (input: unknown) => T): ApplicationBody<T> {
   const sent = typeof input === 'object' && input !== null ? (input as Record<string, unknown>).resume_used : undefined;
-  if (sent !== undefined && sent !== null && !errors.resume_used) {
-    const resumeId = typeof sent === 'number' ? sent : pythonInt(String(sent));
-    if (resumeId === undefined || !(await isOwnResume(db, userId, resumeId))) {
-      errors = { ...errors, resume_used: [`Invalid pk "${pythonStr(sent)}" - object does not exist.`] };
-    }
-  }
-  if (parsed === undefined || Object.keys(errors).length > 0) throw new ValidationFailed(errors);
-  return parsed;
+  // Only a number or a string can pass the schema as a pk; anything else is already its error.
+  const id = typeof sent === 'number' ? sent : typeof sent === 'string' ? pythonInt(sent) : undefined;
+  const resumeUsed = sent === undefined || sent === null ? undefined : { id, asSent: () => pythonStr(sent) };
+  return { read: () => parse(input), resumeUsed };
 }
