@@ -1,7 +1,8 @@
 import { createEventStoreDbStore } from '../../src/eventstore/eventStoreDb.js';
 import { describeEventStoreContract, type ContractSubject } from './eventStoreContract.js';
 
-const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
+// The test variable, not the app's: a child process of another suite must never inherit a store.
+const connectionString = process.env.TEST_EVENTSTORE_CONNECTION_STRING;
 
 if (connectionString) {
   describeEventStoreContract(
@@ -13,7 +14,7 @@ if (connectionString) {
   describe('EventStore contract: EventStoreDB', () => {
     it('runs against a real EventStoreDB', function () {
       console.log(
-        '      EventStoreDB contract suite SKIPPED: EVENTSTORE_CONNECTION_STRING is not set ' +
+        '      EventStoreDB contract suite SKIPPED: TEST_EVENTSTORE_CONNECTION_STRING is not set ' +
           '(it runs in .github/workflows/ci.yml against the official container)',
       );
       this.skip();
