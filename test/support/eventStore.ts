@@ -54,10 +54,3 @@ export function openTestEventStore(databaseUrl: string): Promise<EventStore> {
   const config: Config['eventStore'] = connectionString ? { kind: 'eventstoredb', connectionString } : { kind: 'postgres' };
   return createEventStore(config, databaseUrl, pino({ level: 'silent' }));
 }
-
-/** For a test that reads PostgreSQL's `events` table itself: skipped, with the reason, on the other store. */
-export function requirePostgresEventStore(context: Mocha.Context, why: string): void {
-  if (testEventStoreKind === 'postgres') return;
-  console.log(`      SKIPPED on ${testEventStoreKind}: ${why}`);
-  context.skip();
-}
