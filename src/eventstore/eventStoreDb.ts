@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectEsdbClient, type EsdbClient } from './esdbClient.js';
+import { splitStreamPrefix, withStreamPrefix } from './esdbStreamPrefix.js';
 import {
   decodePosition,
   encodePosition,
@@ -32,7 +33,8 @@ export interface RetryLog {
 }
 
 export function createEventStoreDbStore(connectionString: string, log?: RetryLog): EventStore {
-  return createEventStoreDbStoreOn(connectEsdbClient(connectionString), log);
+  const { connectionString: clientConnectionString, streamPrefix } = splitStreamPrefix(connectionString);
+  return createEventStoreDbStoreOn(withStreamPrefix(connectEsdbClient(clientConnectionString), streamPrefix), log);
 }
 
 export function createEventStoreDbStoreOn(client: EsdbClient, log?: RetryLog): EventStore {

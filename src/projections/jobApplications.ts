@@ -7,7 +7,7 @@ import {
   type JobApplicationFields,
 } from '../domain/jobApplication/index.js';
 import type { Readable } from 'node:stream';
-import { runList, type ListQuery, type ListSpec } from '../http/listQuery.js';
+import { runList, type ListQuery, type ListSpec } from './listQuery.js';
 import type { Projection } from './projection.js';
 
 /** Emitted by the resumes aggregate; an application that used the resume keeps no dangling id (Django's SET_NULL). */

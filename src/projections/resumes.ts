@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { NotFound, assertNever } from '../domain/errors.js';
 import type { ResumeChanges, ResumeEvent } from '../domain/resume/index.js';
 import type { Readable } from 'node:stream';
-import { runList, type ListQuery, type ListSpec } from '../http/listQuery.js';
+import { runList, type ListQuery, type ListSpec } from './listQuery.js';
 import type { Projection } from './projection.js';
 
 export const resumesProjection: Projection<ResumeEvent> = {

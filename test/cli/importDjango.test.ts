@@ -3,12 +3,14 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import bcrypt from 'bcrypt';
+import { START } from '../../src/eventstore/port.js';
 import { importDjango } from '../../src/importer/django/importDjango.js';
 import type { ImportReport } from '../../src/importer/django/report.js';
 import { openDjangoSource } from '../../src/importer/django/sourceDatabase.js';
 import { verifyDjangoPbkdf2 } from '../../src/auth/djangoPbkdf2.js';
 import { startTestApi, uniqueName, type Response, type TestApi } from '../support/api.js';
 import { testDatabaseUrl } from '../support/db.js';
+import { eventStoreEnv } from '../support/eventStore.js';
 import { createDjangoDatabase, djangoPbkdf2Hash, type DjangoDatabase } from '../support/djangoSchema.js';
 import { redisUrl, requireRedis } from '../support/redis.js';
 
@@ -57,7 +59,7 @@ describe('admin import django', function () {
   /** The real CLI in a child process, on this run's database and the test API's Redis prefix. */
   async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
     return run('node', ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: testDatabaseUrl(), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: api.keyPrefix, LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: testDatabaseUrl(), ...eventStoreEnv(testDatabaseUrl()), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: api.keyPrefix, LOG_LEVEL: 'warn' },
     });
   }
 
@@ -221,8 +223,8 @@ describe('admin import django', function () {
   });
 
   it('imports nothing twice when run again, and says what it found', async () => {
-    const { db } = api.server.infrastructure;
-    const countEvents = async () => Number((await db('events').count<{ count: string }[]>('* as count'))[0]!.count);
+    const { store } = api.server.infrastructure;
+    const countEvents = () => store.countAfter(START);
     const before = await countEvents();
     const { stdout } = await cli('import', 'django', '--database-url', source.url);
     expect(stdout).to.match(/users\s+0 imported, 4 already imported, 1 skipped/);

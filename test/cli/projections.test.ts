@@ -4,6 +4,7 @@ import pg from 'pg';
 import { allProjections } from '../../src/projections/index.js';
 import { startTestApi, uniqueName, type TestApi, type TestUser } from '../support/api.js';
 import { testDatabaseUrl } from '../support/db.js';
+import { eventStoreEnv } from '../support/eventStore.js';
 import { redisUrl, requireRedis } from '../support/redis.js';
 
 const NAMES = allProjections.map((p) => p.name);
@@ -23,7 +24,7 @@ describe('admin projections commands', function () {
 
   const startCli = (args: string[], env: Record<string, string> = {}): ChildProcess =>
     spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: testDatabaseUrl(), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: api.keyPrefix, LOG_LEVEL: 'silent', ...env },
+      env: { ...process.env, DATABASE_URL: testDatabaseUrl(), ...eventStoreEnv(testDatabaseUrl()), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: api.keyPrefix, LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   const finished = (child: ChildProcess): Promise<Run> =>

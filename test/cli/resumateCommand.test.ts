@@ -4,6 +4,7 @@ import { parseCsv } from '../support/adminCli.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { runResumate, UNSET_INFRASTRUCTURE } from '../support/command.js';
 import { testDatabaseUrl } from '../support/db.js';
+import { eventStoreEnv } from '../support/eventStore.js';
 import { redisUrl } from '../support/redis.js';
 
 /** `npx resumate admin …` piped, as `| jq` or `> f.csv` sees it: only the command's own output on stdout. */
@@ -16,7 +17,7 @@ describe('the resumate command', function () {
     api = await startTestApi();
     const user = await api.newUser();
     expect((await user.post('/api/job-applications/', { job_title: 'Engineer', company_name: 'Acme' })).status).to.equal(201);
-    env = { ...UNSET_INFRASTRUCTURE, DATABASE_URL: testDatabaseUrl(), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: api.keyPrefix, LOG_LEVEL: '' };
+    env = { ...UNSET_INFRASTRUCTURE, DATABASE_URL: testDatabaseUrl(), ...eventStoreEnv(testDatabaseUrl()), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: api.keyPrefix, LOG_LEVEL: '' };
   });
   after(() => api.stop());
 

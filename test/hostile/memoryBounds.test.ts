@@ -5,7 +5,7 @@ import { HISTORY_CHUNK_EVENTS } from '../../src/commands/resumes.js';
 import { resumeStream } from '../../src/domain/resume/index.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import { HISTORY_CHUNK_EVENTS as APPLICATION_HISTORY_CHUNK_EVENTS } from '../../src/projections/jobApplicationEvents.js';
-import { LIST_CHUNK_BYTES } from '../../src/http/listQuery.js';
+import { LIST_CHUNK_BYTES } from '../../src/projections/listQuery.js';
 import { JOB_DESCRIPTION_MAX_LENGTH, NOTES_MAX_LENGTH } from '../../src/http/schemas/jobApplications.js';
 import { RESUME_CONTENT_MAX_LENGTH } from '../../src/http/schemas/resumes.js';
 import { requireRedis } from '../support/redis.js';

@@ -7,6 +7,7 @@ import { findActiveModel, listActiveModels, listAllModels } from '../../src/proj
 import { commandDeps, startInfrastructure, type Infrastructure } from '../../src/server.js';
 import { deleteKeys, startTestApi, TEST_SECRET_KEY, uniqueName, type Response, type TestApi, type TestUser } from '../support/api.js';
 import { createDatabase, dropDatabase } from '../support/db.js';
+import { eventStoreEnv } from '../support/eventStore.js';
 import { redisUrl, requireRedis } from '../support/redis.js';
 
 type Body = Record<string, unknown>;
@@ -280,7 +281,7 @@ describe('ensureOfflineModel', function () {
   const start = async (url: string, runProjectors = true) => {
     const prefix = `test:${uniqueName('seed')}:`;
     prefixes.push(prefix);
-    const config = loadConfig({ DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, SECRET_KEY: TEST_SECRET_KEY, ALLOWED_HOSTS: '*', LOG_LEVEL: 'silent' });
+    const config = loadConfig({ DATABASE_URL: url, ...eventStoreEnv(url), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, SECRET_KEY: TEST_SECRET_KEY, ALLOWED_HOSTS: '*', LOG_LEVEL: 'silent' });
     const infra = await startInfrastructure(config, logger, { runProjectors });
     running.push(infra);
     return infra;

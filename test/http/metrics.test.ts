@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { allProjections } from '../../src/projections/index.js';
 import { requireRedis } from '../support/redis.js';
 import { startTestApi, type TestApi, type TestUser } from '../support/api.js';
+import { testEventStoreKind } from '../support/eventStore.js';
 
 interface Sample {
   name: string;
@@ -80,9 +81,9 @@ describe('GET /metrics', function () {
     const before = await scrape();
     expect((await alice.post('/api/job-applications/', { job_title: 'Analyst', company_name: 'Initech' })).status).to.equal(201);
     const after = await scrape();
-    const ok = { store: 'postgres', outcome: 'ok' };
+    const ok = { store: testEventStoreKind, outcome: 'ok' };
     expect(valueOf(after, 'resumate_eventstore_appends_total', ok) - valueOf(before, 'resumate_eventstore_appends_total', ok)).to.equal(1);
-    const events = { store: 'postgres' };
+    const events = { store: testEventStoreKind };
     expect(valueOf(after, 'resumate_eventstore_events_appended_total', events) - valueOf(before, 'resumate_eventstore_events_appended_total', events)).to.equal(1);
   });
 

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import pino from 'pino';
 import { createKnex } from '../../src/db/knex.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
-import type { NewEvent } from '../../src/eventstore/port.js';
+import type { EventStore, NewEvent } from '../../src/eventstore/port.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { ProjectionTimeout } from '../../src/projections/progress.js';
 import { ProjectionRuntime } from '../../src/projections/runtime.js';
 import { testDatabaseUrl } from '../support/db.js';
+import { openTestEventStore } from '../support/eventStore.js';
 import { until } from '../support/until.js';
 
 const logger = pino({ level: process.env.TEST_LOG ?? 'silent' });
@@ -41,7 +41,7 @@ function counterProjection(name: string, category: string, options: { failOnce?:
 describe('projection runtime', function () {
   this.timeout(30_000);
   let db: Knex;
-  let store: PostgresEventStore;
+  let store: EventStore;
   const runtimes: ProjectionRuntime[] = [];
 
   const runtime = (projections: Projection[], options: { runProjectors?: boolean; maxBatchSize?: number } = {}) => {
@@ -71,7 +71,7 @@ describe('projection runtime', function () {
 
   before(async () => {
     db = createKnex(testDatabaseUrl());
-    store = await PostgresEventStore.connect({ connectionString: testDatabaseUrl() });
+    store = await openTestEventStore(testDatabaseUrl());
   });
   afterEach(async () => {
     await Promise.all(runtimes.splice(0).map((r) => r.stop()));

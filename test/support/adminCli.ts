@@ -1,14 +1,17 @@
 import { runWithExactly, type Finished } from './command.js';
 import { testDatabaseUrl } from './db.js';
+import { eventStoreEnv } from './eventStore.js';
 import { redisUrl } from './redis.js';
 
 export type CliRun = Finished;
 
-/** `npm run admin -- …` as a child process on this run's database, the way an admin runs it. */
+/** `npm run admin -- …` as a child process on this run's database (or `env.DATABASE_URL`) and its event store, the way an admin runs it. */
 export function runAdmin(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
   return runWithExactly(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
     PATH: process.env.PATH ?? '',
-    DATABASE_URL: testDatabaseUrl(),
+    DATABASE_URL: databaseUrl,
+    ...eventStoreEnv(databaseUrl),
     REDIS_URL: redisUrl,
     LOG_LEVEL: 'silent',
     BCRYPT_ROUNDS: '4',

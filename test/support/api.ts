@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import type { Clock } from '../../src/commands/deps.js';
 import type { PasswordHasher } from '../../src/auth/passwordHasher.js';
 import { testDatabaseUrl } from './db.js';
+import { eventStoreEnv } from './eventStore.js';
 import { redisUrl } from './redis.js';
 
 export interface Response<T = unknown> {
@@ -42,8 +43,9 @@ export interface TestApi {
 export const uniqueName = (prefix = 'user') => `${prefix}_${randomBytes(5).toString('hex')}`;
 
 /**
- * The real server on an ephemeral port, on this run's database and the real Redis, with its
- * own Redis key prefix (removed on stop) so servers never share throttles or blacklists.
+ * The real server on an ephemeral port, on this run's database (or `env.DATABASE_URL`), its
+ * event store and the real Redis, with its own Redis key prefix (removed on stop) so servers
+ * never share throttles or blacklists.
  */
 export async function startTestApi(
   env: Record<string, string> = {},
@@ -51,9 +53,11 @@ export async function startTestApi(
   options: { clock?: Clock; logger?: Logger; hasher?: PasswordHasher } = {},
 ): Promise<TestApi> {
   const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
+  const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
   const config: Config = {
     ...loadConfig({
-      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_URL: databaseUrl,
+      ...eventStoreEnv(databaseUrl),
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: keyPrefix,
       SECRET_KEY: TEST_SECRET_KEY,

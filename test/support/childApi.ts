@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { eventStoreEnv } from './eventStore.js';
 import { freePort } from './net.js';
 import { redisUrl } from './redis.js';
+import { NO_EVENT_STORE } from './command.js';
 
 export const CHILD_SECRET_KEY = 'child-api-secret-key-that-is-long-enough-for-hs256';
 
@@ -64,10 +66,11 @@ export interface ChildApi extends ChildProcessHandle {
   env: Record<string, string>;
 }
 
-/** The environment a child API or projector runs with: its database, its own Redis key prefix, quiet logs. */
+/** The environment a child API or projector runs with: its database and this run's event store for it, its own Redis key prefix, quiet logs. */
 export function childEnv(databaseUrl: string, env: Record<string, string> = {}): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
+    ...eventStoreEnv(databaseUrl),
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `child:${randomBytes(6).toString('hex')}:`,
     SECRET_KEY: CHILD_SECRET_KEY,
@@ -83,10 +86,13 @@ export function childEnv(databaseUrl: string, env: Record<string, string> = {}):
   };
 }
 
-/** `ownProcessGroup`: the child leads a process group, so a test can signal the group as a terminal's Ctrl-C does. */
+/**
+ * `ownProcessGroup`: the child leads a process group, so a test can signal the group as a terminal's Ctrl-C does.
+ * The event store is never inherited: `env` names it (childEnv does), or the child keeps its log in PostgreSQL.
+ */
 function spawnTsx(entry: string, env: Record<string, string>, ownProcessGroup = false): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...NO_EVENT_STORE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: ownProcessGroup,
   });

@@ -6,12 +6,15 @@ export interface Finished {
   stderr: string;
 }
 
-/** The variables that would point a child at another database, Redis or log format: blanked (unset, for loadConfig). */
-export const UNSET_INFRASTRUCTURE = { DATABASE_URL: '', DB_NAME: '', REDIS_URL: '', REDIS_HOST: '', EVENTSTORE_CONNECTION_STRING: '', LOG_FORMAT: '' };
+/** The store variable blanked (unset, for loadConfig): a child keeps its log in PostgreSQL unless its env names EventStoreDB. */
+export const NO_EVENT_STORE = { EVENTSTORE_CONNECTION_STRING: '' };
 
-/** Runs a command to its end with its output piped, as a script or `| jq` would. */
+/** The variables that would point a child at another database, Redis, event store or log format: blanked. */
+export const UNSET_INFRASTRUCTURE = { DATABASE_URL: '', DB_NAME: '', REDIS_URL: '', REDIS_HOST: '', ...NO_EVENT_STORE, LOG_FORMAT: '' };
+
+/** Runs a command to its end with its output piped, as a script or `| jq` would; the event store only as `env` names it. */
 export function runToEnd(command: string, args: readonly string[], env: Record<string, string>): Promise<Finished> {
-  return runWithExactly(command, args, { ...process.env, ...env });
+  return runWithExactly(command, args, { ...process.env, ...NO_EVENT_STORE, ...env });
 }
 
 /** runToEnd with exactly `env` as the child's environment, nothing inherited. */

@@ -10,7 +10,7 @@ import { createdJobApplicationView, findJobApplication, isOwnResume, jobApplicat
 import { jobApplicationStats } from '../../projections/jobApplicationStats.js';
 import { commandContext } from '../commandContext.js';
 import { pathId, requestOrigin } from '../requestUrl.js';
-import { jsonStream, mapChunks } from '../jsonStream.js';
+import { jsonStream, mapChunks } from '../../streaming/jsonStream.js';
 import { pageUrlFor, parseListQuery } from '../listQuery.js';
 import { jobApplicationBody } from '../schemas/jobApplications.js';
 import { bodyValidator } from '../validation/bodyValidator.js';

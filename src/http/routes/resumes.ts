@@ -7,7 +7,7 @@ import type { RecordedEvent } from '../../eventstore/port.js';
 import { getResume, listResumes, resumeListSpec } from '../../projections/resumes.js';
 import { commandContext } from '../commandContext.js';
 import { pathId, requestOrigin } from '../requestUrl.js';
-import { jsonStream, mapChunks } from '../jsonStream.js';
+import { jsonStream, mapChunks } from '../../streaming/jsonStream.js';
 import { pageUrlFor, parseListQuery } from '../listQuery.js';
 import { resumeBody } from '../schemas/resumes.js';
 import { bodyValidator } from '../validation/bodyValidator.js';
