@@ -5,7 +5,7 @@ import { createJobApplication, restoreJobApplication, softDeleteJobApplication, 
 import { NotFound, ValidationFailed, type FieldErrors } from '../../domain/errors.js';
 import { newJobApplicationFields } from '../../domain/jobApplication/index.js';
 import { jobApplicationHistory } from '../../projections/jobApplicationEvents.js';
-import { createdJobApplicationView, findJobApplication, isOwnResume, jobApplicationListSpec, listJobApplications, type JobApplicationView } from '../../projections/jobApplications.js';
+import { findJobApplication, jobApplicationView, isOwnResume, jobApplicationListSpec, listJobApplications, type JobApplicationView } from '../../projections/jobApplications.js';
 import { jobApplicationStats } from '../../projections/jobApplicationStats.js';
 import { commandContext } from '../commandContext.js';
 import { pathId, requestOrigin } from '../requestUrl.js';
@@ -142,8 +142,9 @@ async function recordApplication(ctx: RouterContext, { db, commands, caps }: Res
   const commandCtx = commandContext(ctx, commands.clock);
   const id = await caps.jobApplications(userId, () => createJobApplication(commands, { userId, fields }, commandCtx));
   ctx.status = 201;
-  // The read model has applied this very event (read-your-writes): answer from it, no re-read.
-  ctx.body = createdJobApplicationView({ id, userId, fields, isExample: false, at: commandCtx.at });
+  // The read model has applied this very event (read-your-writes): answer with what a GET would read, no re-read.
+  const at = commandCtx.at;
+  ctx.body = jobApplicationView({ id, userId, fields, isDeleted: false, isExample: false, createdAt: at, updatedAt: at });
 }
 
 /** PUT and PATCH: the same, but for what the body must hold. */
