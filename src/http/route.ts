@@ -1,7 +1,7 @@
 /**
  * A route is declared once: the router mounts it and GET /api/schema/ documents it.
  *
- *   export const widgetRoutes: Route<WidgetDeps>[] = [
+ *   export const widgetRouteTable: Route<WidgetDeps>[] = [
  *     defineRoute({
  *       method: 'get', path: '/api/widgets/:id', tag: 'Widgets', auth: 'user', summary: 'One of your widgets',
  *       responses: { 200: { description: 'The widget.', schema: widget } },
@@ -13,22 +13,30 @@
  *       method: 'post', path: '/api/widgets', tag: 'Widgets', auth: 'user', summary: 'Create a widget',
  *       body: widgetBody, responses: { 201: { description: 'Created.', schema: widget } }, errors: [409],
  *       handler: async (ctx, { commands }, parseBody) => {
- *         const input = parseBody(ctx.request.body); // the validator of `body`: 400 with DRF's messages
+ *         const input = parseBody(ctx.request.body); // `body`'s validator: a 400 with DRF's messages
  *         …
  *         ctx.status = 201;
  *       },
  *     }),
  *   ];
- *   export const widgetRouter = (deps: WidgetDeps): Router => mountRoutes(widgetRoutes, deps);
  *
- * then pass the router to `createApp` (src/server.ts) and add `widgetRoutes` to `documentedRoutes`
- * (./openapi/documentedRoutes.ts); test/http/openapi.test.ts fails while the two disagree.
+ *   export function widgetRoutes(deps: WidgetDeps): Router {
+ *     return mountRoutes(widgetRouteTable, deps);
+ *   }
  *
- * - `path` as the router takes it: no trailing slash (both forms are served), `:name` parameters.
+ * Pass `widgetRoutes(…)` to `createApp` (src/server.ts) and add `widgetRouteTable` to
+ * `documentedRoutes` (./openapi/documentedRoutes.ts): test/http/openapi.test.ts fails while the
+ * routers and the document disagree. Converting a router written the old way: each
+ * `r.get('/x', requireUser, fn)` becomes a `defineRoute` with the full path, `auth: 'user'`,
+ * and what its OpenAPI description said; `fn` moves into `handler` unchanged but for taking
+ * its dependencies as the second argument and parsing its body with the third.
+ *
+ * - `path`: in full, without the trailing slash (both forms are served), `:name` parameters.
  * - `auth`: `user` and `staff` are enforced here (401/403 before the handler); `optional` and
  *   `public` let anyone in, `optional` documenting that a token changes the answer.
- * - `parseBody` is the handler's to call, so it chooses the order (DRF looks an object up, 404,
- *   before it validates the body, 400). On PATCH it requires nothing, as the document says.
+ * - `body`: a production schema from ./schemas. The handler calls `parseBody` when it chooses
+ *   (DRF looks an object up, 404, before it validates the body, 400); on PATCH nothing is
+ *   required, as the document says.
  * - Errors implied by `auth`, `body`, `list` and path parameters are documented for you; list
  *   the others (409, 429, 503, …) in `errors`.
  */
