@@ -75,7 +75,7 @@ export interface RouteSpec {
   /** A list endpoint's filters, search, ordering and paging. */
   list?: ListSpec;
   responses: Partial<Record<number, ResponseSpec>>;
-  errors?: ErrorStatus[];
+  errors?: readonly ErrorStatus[];
 }
 
 /** A declared route, ready to mount with its handler's dependencies. */

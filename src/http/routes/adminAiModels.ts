@@ -9,16 +9,16 @@ import { aiModelBody } from '../schemas/aiModels.js';
 import { aiModel } from '../schemas/responses.js';
 import type { AiRouteDeps } from './aiDeps.js';
 
-const ofModel = { path: '/api/admin/ai-models/:displayName', tag: 'Admin', auth: 'staff' } as const;
+const admin = { tag: 'Admin', auth: 'staff' } as const;
+const ofModel = { ...admin, path: '/api/admin/ai-models/:displayName' } as const;
 const theModel = { description: 'The model’s settings.', schema: aiModel };
 
 /** Staff manage AI model settings; every change is an event, and DELETE only deactivates. */
 export const adminAiModelRouteTable: Route<AiRouteDeps>[] = [
   defineRoute({
+    ...admin,
     method: 'get',
     path: '/api/admin/ai-models',
-    tag: 'Admin',
-    auth: 'staff',
     summary: 'Every AI model, inactive ones included',
     responses: { 200: { description: 'Oldest first.', schema: { type: 'array', items: aiModel } } },
     handler: async (ctx, { db }) => {
@@ -26,10 +26,9 @@ export const adminAiModelRouteTable: Route<AiRouteDeps>[] = [
     },
   }),
   defineRoute({
+    ...admin,
     method: 'post',
     path: '/api/admin/ai-models',
-    tag: 'Admin',
-    auth: 'staff',
     summary: 'Add an AI model',
     body: aiModelBody,
     responses: { 201: theModel },

@@ -20,15 +20,16 @@ import type { ResourceRouteDeps } from './resources.js';
 
 type ApplicationInput = BodyOf<typeof jobApplicationBody>;
 
-const ofApplication = { path: '/api/job-applications/:id', tag: 'Job applications', auth: 'user' } as const;
+const applications = { tag: 'Job applications', auth: 'user' } as const;
+const ofApplication = { ...applications, path: '/api/job-applications/:id' } as const;
 const theApplication = { description: 'The application.', schema: jobApplication };
+const change = { ...ofApplication, body: jobApplicationBody, responses: { 200: theApplication }, errors: [409], handler: changeApplication } as const;
 
 export const jobApplicationRouteTable: Route<ResourceRouteDeps>[] = [
   defineRoute({
+    ...applications,
     method: 'get',
     path: '/api/job-applications',
-    tag: 'Job applications',
-    auth: 'user',
     summary: 'List your job applications',
     description: 'Newest `created_at` first; soft-deleted ones are hidden.',
     list: jobApplicationListSpec,
@@ -40,21 +41,11 @@ export const jobApplicationRouteTable: Route<ResourceRouteDeps>[] = [
       ctx.body = await listJobApplications(db, userIdOf(ctx), list, pageUrl);
     },
   }),
+  defineRoute({ ...applications, method: 'post', path: '/api/job-applications', summary: 'Record a job application', body: jobApplicationBody, responses: { 201: theApplication }, handler: recordApplication }),
   defineRoute({
-    method: 'post',
-    path: '/api/job-applications',
-    tag: 'Job applications',
-    auth: 'user',
-    summary: 'Record a job application',
-    body: jobApplicationBody,
-    responses: { 201: theApplication },
-    handler: recordApplication,
-  }),
-  defineRoute({
+    ...applications,
     method: 'get',
     path: '/api/job-applications/stats',
-    tag: 'Job applications',
-    auth: 'user',
     summary: 'Counts by status, funnel rates and median days between stages',
     responses: { 200: { description: 'Over your applications that are not deleted.', schema: statsView } },
     handler: async (ctx, { db }) => {
@@ -70,24 +61,8 @@ export const jobApplicationRouteTable: Route<ResourceRouteDeps>[] = [
       ctx.body = await ownApplication(db, ctx);
     },
   }),
-  defineRoute({
-    ...ofApplication,
-    method: 'put',
-    summary: 'Replace an application’s writable fields',
-    body: jobApplicationBody,
-    responses: { 200: theApplication },
-    errors: [409],
-    handler: changeApplication,
-  }),
-  defineRoute({
-    ...ofApplication,
-    method: 'patch',
-    summary: 'Change some of an application’s fields',
-    body: jobApplicationBody,
-    responses: { 200: theApplication },
-    errors: [409],
-    handler: changeApplication,
-  }),
+  defineRoute({ ...change, method: 'put', summary: 'Replace an application’s writable fields' }),
+  defineRoute({ ...change, method: 'patch', summary: 'Change some of an application’s fields' }),
   defineRoute({
     ...ofApplication,
     method: 'delete',

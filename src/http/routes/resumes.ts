@@ -14,16 +14,17 @@ import { resumeBody } from '../schemas/resumes.js';
 import { listOf, resume, resumeHistoryEntry } from '../schemas/responses.js';
 import type { ResourceRouteDeps } from './resources.js';
 
-const ofResume = { path: '/api/resumes/:id', tag: 'Resumes', auth: 'user' } as const;
+const resumes = { tag: 'Resumes', auth: 'user' } as const;
+const ofResume = { ...resumes, path: '/api/resumes/:id' } as const;
 const theResume = { description: 'The resume.', schema: resume };
+const edit = { ...ofResume, body: resumeBody, responses: { 200: theResume }, errors: [409], handler: editResume } as const;
 
 /** The caller's own resumes. */
 export const resumeRouteTable: Route<ResourceRouteDeps>[] = [
   defineRoute({
+    ...resumes,
     method: 'get',
     path: '/api/resumes',
-    tag: 'Resumes',
-    auth: 'user',
     summary: 'List your resumes',
     description: 'Newest `updated_at` first.',
     list: resumeListSpec,
@@ -36,10 +37,9 @@ export const resumeRouteTable: Route<ResourceRouteDeps>[] = [
     },
   }),
   defineRoute({
+    ...resumes,
     method: 'post',
     path: '/api/resumes',
-    tag: 'Resumes',
-    auth: 'user',
     summary: 'Create a resume',
     body: resumeBody,
     responses: { 201: theResume },
@@ -61,24 +61,8 @@ export const resumeRouteTable: Route<ResourceRouteDeps>[] = [
       ctx.body = await getResume(db, ctx.state.user!.id, pathId(ctx.params.id));
     },
   }),
-  defineRoute({
-    ...ofResume,
-    method: 'put',
-    summary: 'Replace a resume’s writable fields',
-    body: resumeBody,
-    responses: { 200: theResume },
-    errors: [409],
-    handler: (ctx, deps, parseBody) => editResume(ctx, deps, parseBody),
-  }),
-  defineRoute({
-    ...ofResume,
-    method: 'patch',
-    summary: 'Change some of a resume’s fields',
-    body: resumeBody,
-    responses: { 200: theResume },
-    errors: [409],
-    handler: (ctx, deps, parseBody) => editResume(ctx, deps, parseBody),
-  }),
+  defineRoute({ ...edit, method: 'put', summary: 'Replace a resume’s writable fields' }),
+  defineRoute({ ...edit, method: 'patch', summary: 'Change some of a resume’s fields' }),
   defineRoute({
     ...ofResume,
     method: 'delete',
