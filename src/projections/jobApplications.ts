@@ -80,41 +80,41 @@ export interface JobApplicationView extends JobApplicationFields {
 const isoDay = (d: Date): string =>
   `${String(d.getFullYear()).padStart(4, '0')}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
-export const toJobApplicationView = (row: JobApplicationRow): JobApplicationView => ({
-  id: row.id,
-  user: row.user_id,
-  job_title: row.job_title,
-  company_name: row.company_name,
-  original_job_description: row.original_job_description,
-  resume_used: row.resume_used,
-  date_applied: row.date_applied && isoDay(row.date_applied),
-  status: row.status,
-  notes: row.notes,
-  is_deleted: row.is_deleted,
-  is_example: row.is_example,
-  created_at: row.created_at.toISOString(),
-  updated_at: row.updated_at.toISOString(),
+/** An application as the API shows it: one builder, for a row read back and for an application just created. */
+export const jobApplicationView = (a: {
+  id: number;
+  userId: number;
+  fields: JobApplicationFields;
+  isDeleted: boolean;
+  isExample: boolean;
+  createdAt: string;
+  updatedAt: string;
+}): JobApplicationView => ({
+  id: a.id,
+  user: a.userId,
+  job_title: a.fields.job_title,
+  company_name: a.fields.company_name,
+  original_job_description: a.fields.original_job_description,
+  resume_used: a.fields.resume_used,
+  date_applied: a.fields.date_applied,
+  status: a.fields.status,
+  notes: a.fields.notes,
+  is_deleted: a.isDeleted,
+  is_example: a.isExample,
+  created_at: a.createdAt,
+  updated_at: a.updatedAt,
 });
 
-/**
- * The view of an application the read model has just inserted from `JobApplicationCreated`:
- * what a GET would read back, built from the event without the round trip.
- */
-export const createdJobApplicationView = (data: { id: number; userId: number; fields: JobApplicationFields; isExample: boolean; at: string }): JobApplicationView => ({
-  id: data.id,
-  user: data.userId,
-  job_title: data.fields.job_title,
-  company_name: data.fields.company_name,
-  original_job_description: data.fields.original_job_description,
-  resume_used: data.fields.resume_used,
-  date_applied: data.fields.date_applied,
-  status: data.fields.status,
-  notes: data.fields.notes,
-  is_deleted: false,
-  is_example: data.isExample,
-  created_at: data.at,
-  updated_at: data.at,
-});
+export const toJobApplicationView = (row: JobApplicationRow): JobApplicationView =>
+  jobApplicationView({
+    id: row.id,
+    userId: row.user_id,
+    fields: { ...row, date_applied: row.date_applied && isoDay(row.date_applied) },
+    isDeleted: row.is_deleted,
+    isExample: row.is_example,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  });
 
 const ownActive = (db: Knex, userId: number) => db('job_applications').where({ user_id: userId, is_deleted: false });
 

@@ -4,7 +4,7 @@ import { refreshBody, registerBody, tokenBody } from '../schemas/auth.js';
 import { jobApplicationBody } from '../schemas/jobApplications.js';
 import * as responses from '../schemas/responses.js';
 import { resumeBody } from '../schemas/resumes.js';
-import type { ErrorStatus } from './operation.js';
+import type { ErrorStatus } from '../route.js';
 
 /**
  * Schemas shown under a name in the document. Wherever one of these objects appears (by

@@ -1,6 +1,6 @@
 import { MAX_LIMIT, type ListSpec } from '../listQuery.js';
 import { ERROR_RESPONSES, NAMED_SCHEMAS } from './components.js';
-import type { ErrorStatus, OperationSpec, ResponseSpec } from './operation.js';
+import type { ErrorStatus, ResponseSpec, RouteSpec } from '../route.js';
 
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
 
@@ -10,11 +10,11 @@ Sign in with \`POST /api/auth/token/\`, then send \`Authorization: Bearer <acces
 A malformed or expired token is a 401 on every endpoint, public ones included.
 Every path works with and without its trailing slash. Errors share one shape (\`Error\`).`;
 
-/** The OpenAPI 3.1 document for these operations: built from the same schema objects that validate requests. */
-export function buildOpenApiDocument(operations: readonly OperationSpec[]): OpenApiDocument {
+/** The OpenAPI 3.1 document for these routes: built from the declarations the routers mount. */
+export function buildOpenApiDocument(routes: readonly RouteSpec[]): OpenApiDocument {
   const schemas = new SchemaRegistry();
   const paths: OpenApiDocument['paths'] = {};
-  for (const op of operations) {
+  for (const op of routes) {
     const path = openApiPath(op.path);
     paths[path] ??= {};
     paths[path][op.method] = operationObject(op, schemas);
@@ -22,7 +22,7 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[]): Open
   return {
     openapi: '3.1.0',
     info: { title: 'ResuMate API', version: '1.0.0', description: DESCRIPTION },
-    tags: [...new Set(operations.map((op) => op.tag))].map((name) => ({ name })),
+    tags: [...new Set(routes.map((op) => op.tag))].map((name) => ({ name })),
     paths,
     components: {
       schemas: schemas.components,
@@ -34,7 +34,7 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[]): Open
   };
 }
 
-function operationObject(op: OperationSpec, schemas: SchemaRegistry): Record<string, unknown> {
+function operationObject(op: RouteSpec, schemas: SchemaRegistry): Record<string, unknown> {
   const bodySchema = op.body && (op.method === 'patch' ? schemas.partial(op.body) : schemas.use(op.body));
   return {
     operationId: operationId(op),
@@ -85,14 +85,14 @@ export function openApiPath(routerPath: string): string {
   return path.startsWith('/api') ? `${path}/` : path;
 }
 
-const SECURITY: Record<OperationSpec['auth'], unknown[]> = {
+const SECURITY: Record<RouteSpec['auth'], unknown[]> = {
   public: [],
   optional: [{}, { bearerAuth: [] }],
   user: [{ bearerAuth: [] }],
   staff: [{ bearerAuth: [] }],
 };
 
-function operationId(op: OperationSpec): string {
+function operationId(op: RouteSpec): string {
   const words = op.path
     .split('/')
     .filter((part) => part && part !== 'api')
@@ -102,7 +102,7 @@ function operationId(op: OperationSpec): string {
 }
 
 /** What the route's access rule, body and path parameters imply, plus what it lists. */
-function errorStatuses(op: OperationSpec): ErrorStatus[] {
+function errorStatuses(op: RouteSpec): ErrorStatus[] {
   const implied: ErrorStatus[] = [];
   if (op.auth !== 'public') implied.push(401);
   if (op.auth === 'staff') implied.push(403);

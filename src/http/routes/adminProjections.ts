@@ -1,34 +1,14 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Knex } from 'knex';
-import { requireStaff } from '../../auth/bearer.js';
 import type { EventStore } from '../../eventstore/port.js';
 import type { Projection } from '../../projections/projection.js';
 import { projectionStatus } from '../../projections/status.js';
-import type { OperationSpec } from '../openapi/operation.js';
+import { defineRoute, mountRoutes, type Route } from '../route.js';
 
 export interface AdminProjectionDeps {
   db: Knex;
   store: EventStore;
   projections: readonly Projection[];
-}
-
-/** Staff see how far each read model is behind the log (the same data as `admin projections status`). */
-export function adminProjectionRoutes({ db, store, projections }: AdminProjectionDeps): Router {
-  const r = new Router({ prefix: '/api/admin/projections', sensitive: true });
-
-  r.get('/', requireStaff, async (ctx) => {
-    const statuses = await projectionStatus(db, store, projections);
-    ctx.body = statuses.map((s) => ({
-      name: s.name,
-      checkpoint: s.checkpoint,
-      head: s.head,
-      lag_events: s.lagEvents,
-      lag_seconds: s.lagSeconds,
-      updated_at: s.updatedAt,
-    }));
-  });
-
-  return r;
 }
 
 const projectionStatusSchema = {
@@ -45,13 +25,29 @@ const projectionStatusSchema = {
   additionalProperties: false,
 } as const;
 
-export const adminProjectionOperations: OperationSpec[] = [
-  {
+/** Staff see how far each read model is behind the log (the same data as `admin projections status`). */
+export const adminProjectionRouteTable: Route<AdminProjectionDeps>[] = [
+  defineRoute({
     method: 'get',
     path: '/api/admin/projections',
     tag: 'Admin',
     auth: 'staff',
     summary: 'Each read model: checkpoint, head of the log, lag in events and seconds',
     responses: { 200: { description: 'One entry per read model.', schema: { type: 'array', items: projectionStatusSchema } } },
-  },
+    handler: async (ctx, { db, store, projections }) => {
+      const statuses = await projectionStatus(db, store, projections);
+      ctx.body = statuses.map((s) => ({
+        name: s.name,
+        checkpoint: s.checkpoint,
+        head: s.head,
+        lag_events: s.lagEvents,
+        lag_seconds: s.lagSeconds,
+        updated_at: s.updatedAt,
+      }));
+    },
+  }),
 ];
+
+export function adminProjectionRoutes(deps: AdminProjectionDeps): Router {
+  return mountRoutes(adminProjectionRouteTable, deps);
+}

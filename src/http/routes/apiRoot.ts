@@ -1,6 +1,6 @@
-import Router from '@koa/router';
-import type { OperationSpec } from '../openapi/operation.js';
+import type Router from '@koa/router';
 import { requestOrigin } from '../requestUrl.js';
+import { defineRoute, mountRoutes, type Route } from '../route.js';
 
 /** Resource name → path, in the order shown; `resumes` first, the original root's one entry. */
 export const API_ROOT_ENTRIES: readonly (readonly [string, string])[] = [
@@ -23,17 +23,8 @@ export const API_ROOT_ENTRIES: readonly (readonly [string, string])[] = [
 ];
 
 /** Like DRF's DefaultRouter root: each resource's absolute URL. Public. */
-export function apiRootRoutes(): Router {
-  const r = new Router({ sensitive: true });
-  r.get('/api', (ctx) => {
-    const origin = requestOrigin(ctx);
-    ctx.body = Object.fromEntries(API_ROOT_ENTRIES.map(([name, path]) => [name, `${origin}${path}`]));
-  });
-  return r;
-}
-
-export const apiRootOperations: OperationSpec[] = [
-  {
+export const apiRootRouteTable: Route<void>[] = [
+  defineRoute({
     method: 'get',
     path: '/api',
     tag: 'Discovery',
@@ -50,5 +41,13 @@ export const apiRootOperations: OperationSpec[] = [
         },
       },
     },
-  },
+    handler: (ctx) => {
+      const origin = requestOrigin(ctx);
+      ctx.body = Object.fromEntries(API_ROOT_ENTRIES.map(([name, path]) => [name, `${origin}${path}`]));
+    },
+  }),
 ];
+
+export function apiRootRoutes(): Router {
+  return mountRoutes(apiRootRouteTable, undefined);
+}

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import type { RouterContext } from '@koa/router';
 import type { Context } from 'koa';
 import type { Knex } from 'knex';
 import { addressBucket } from '../../auth/addressBucket.js';
@@ -8,7 +9,6 @@ import type { LoginThrottle } from '../../auth/loginThrottle.js';
 import type { PasswordHasher } from '../../auth/passwordHasher.js';
 import type { TokenService } from '../../auth/tokens.js';
 import type { Throttle } from '../../auth/throttle.js';
-import { requireUser } from '../../auth/bearer.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import { obtainTokens } from '../../commands/obtainTokens.js';
 import type { PasswordHashUpgrades } from '../../commands/passwordHashUpgrades.js';
@@ -17,11 +17,11 @@ import { AuthenticationFailed, ValidationFailed, type FieldErrors } from '../../
 import { validatePassword } from '../../domain/user/passwordPolicy.js';
 import { USERNAME_TAKEN, isReservedUsername } from '../../domain/username/index.js';
 import { findUserById, findUserByUsername } from '../../projections/users.js';
-import { bodyValidator } from '../validation/bodyValidator.js';
 import { pythonStrip } from '../validation/python.js';
+import type { BodyOf } from '../validation/schema.js';
 import { commandContext } from '../commandContext.js';
 import { registerBody, refreshBody, tokenBody } from '../schemas/auth.js';
-import type { OperationSpec } from '../openapi/operation.js';
+import { defineRoute, mountRoutes, type Route } from '../route.js';
 import { emptyObject, me, registeredUser, tokenPair } from '../schemas/responses.js';
 
 export interface AuthRouteDeps {
@@ -38,94 +38,114 @@ export interface AuthRouteDeps {
   upgrades: PasswordHashUpgrades;
 }
 
-const register = bodyValidator(registerBody);
-const obtain = bodyValidator(tokenBody);
-const refresh = bodyValidator(refreshBody);
+
+type ParseRegistration = (body: unknown) => BodyOf<typeof registerBody>;
 
 const NO_ACTIVE_ACCOUNT_FOR_TOKEN = 'No active account found for the given token.';
 
-export function authRoutes(deps: AuthRouteDeps): Router {
-  const r = new Router({ prefix: '/api/auth', sensitive: true });
-
-  r.post('/register', async (ctx) => {
-    const { input, passwordHash } = await hashRegistration(deps, addressBucket(ctx.ip), ctx.request.body);
-    const id = await registerUser(
-      deps.commands,
-      { username: input.username, email: input.email, passwordHash, isStaff: false },
-      commandContext(ctx, deps.commands.clock),
-    );
-    ctx.status = 201;
-    ctx.body = { id, username: input.username, email: input.email };
-  });
-
-  r.post('/token', async (ctx) => {
-    const { username, password } = obtain.parse(ctx.request.body);
-    const signIn = { ...deps, findUserByUsername: (name: string) => findUserByUsername(deps.db, name) };
-    const credentials = { username, password, clientIp: ctx.ip, deviceCookie: ctx.cookies.get(DEVICE_COOKIE) };
-    const issued = await obtainTokens(signIn, credentials, commandContext(ctx, deps.commands.clock));
-    rememberDevice(ctx, issued.deviceCookie);
-    ctx.body = { refresh: issued.refresh, access: issued.access };
-  });
-
-  r.post('/token/refresh', async (ctx) => {
-    const { refresh: token } = refresh.parse(ctx.request.body);
-    const pair = await deps.tokens.refresh(token, {
-      checkUser: async (id) => {
-        if (!(await findUserById(deps.db, id))?.isActive) throw new AuthenticationFailed(NO_ACTIVE_ACCOUNT_FOR_TOKEN, 'no_active_account');
-      },
-    });
-    ctx.body = { access: pair.access, refresh: pair.refresh };
-  });
-
-  r.post('/token/blacklist', async (ctx) => {
-    const { refresh: token } = refresh.parse(ctx.request.body);
-    await deps.tokens.blacklist(token);
-    ctx.body = {};
-  });
-
-  r.get('/me', requireUser, (ctx) => {
-    const user = ctx.state.user!;
-    ctx.body = { id: user.id, username: user.username, email: user.email, is_staff: user.isStaff, date_joined: user.dateJoined };
-  });
-
-  return r;
-}
-
 const pair = { description: 'A new access and refresh token.', schema: tokenPair };
-export const authOperations: OperationSpec[] = [
-  { method: 'post', path: '/api/auth/register', tag: 'Auth', auth: 'public', summary: 'Create an account', body: register.schema, responses: { 201: { description: 'Registered.', schema: registeredUser } }, errors: [429, 503] },
-  {
+
+export const authRouteTable: Route<AuthRouteDeps>[] = [
+  defineRoute({
+    method: 'post',
+    path: '/api/auth/register',
+    tag: 'Auth',
+    auth: 'public',
+    summary: 'Create an account',
+    body: registerBody,
+    responses: { 201: { description: 'Registered.', schema: registeredUser } },
+    errors: [429, 503],
+    handler: async (ctx, deps, parseBody) => {
+      const { input, passwordHash } = await hashRegistration(deps, addressBucket(ctx.ip), ctx.request.body, parseBody);
+      const id = await registerUser(
+        deps.commands,
+        { username: input.username, email: input.email, passwordHash, isStaff: false },
+        commandContext(ctx, deps.commands.clock),
+      );
+      ctx.status = 201;
+      ctx.body = { id, username: input.username, email: input.email };
+    },
+  }),
+  defineRoute({
     method: 'post',
     path: '/api/auth/token',
     tag: 'Auth',
     auth: 'public',
     summary: 'Sign in: obtain an access and a refresh token',
     description: `Also sets the \`${DEVICE_COOKIE}\` device cookie: sent back on later sign-ins, it exempts this device from the per-username lockout that strangers' failed guesses can cause.`,
-    body: obtain.schema,
+    body: tokenBody,
     responses: { 200: pair },
     errors: [401, 429, 503],
-  },
-  {
+    handler: signIn,
+  }),
+  defineRoute({
     method: 'post',
     path: '/api/auth/token/refresh',
     tag: 'Auth',
     auth: 'public',
     summary: 'Trade a refresh token for a new pair',
     description: 'The refresh token is rotated: the one sent is blacklisted.',
-    body: refresh.schema,
+    body: refreshBody,
     responses: { 200: pair },
     errors: [401],
-  },
-  { method: 'post', path: '/api/auth/token/blacklist', tag: 'Auth', auth: 'public', summary: 'Sign out: blacklist a refresh token', body: refresh.schema, responses: { 200: { description: 'Done.', schema: emptyObject } }, errors: [401] },
-  { method: 'get', path: '/api/auth/me', tag: 'Auth', auth: 'user', summary: 'Who you are', responses: { 200: { description: 'Your account.', schema: me } } },
+    handler: async (ctx, deps, parseBody) => {
+      const { refresh: token } = parseBody(ctx.request.body);
+      const pair = await deps.tokens.refresh(token, {
+        checkUser: async (id) => {
+          if (!(await findUserById(deps.db, id))?.isActive) throw new AuthenticationFailed(NO_ACTIVE_ACCOUNT_FOR_TOKEN, 'no_active_account');
+        },
+      });
+      ctx.body = { access: pair.access, refresh: pair.refresh };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/auth/token/blacklist',
+    tag: 'Auth',
+    auth: 'public',
+    summary: 'Sign out: blacklist a refresh token',
+    body: refreshBody,
+    responses: { 200: { description: 'Done.', schema: emptyObject } },
+    errors: [401],
+    handler: async (ctx, deps, parseBody) => {
+      const { refresh: token } = parseBody(ctx.request.body);
+      await deps.tokens.blacklist(token);
+      ctx.body = {};
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/auth/me',
+    tag: 'Auth',
+    auth: 'user',
+    summary: 'Who you are',
+    responses: { 200: { description: 'Your account.', schema: me } },
+    handler: (ctx) => {
+      const user = ctx.state.user!;
+      ctx.body = { id: user.id, username: user.username, email: user.email, is_staff: user.isStaff, date_joined: user.dateJoined };
+    },
+  }),
 ];
 
+export function authRoutes(deps: AuthRouteDeps): Router {
+  return mountRoutes(authRouteTable, deps);
+}
+
+async function signIn(ctx: RouterContext, deps: AuthRouteDeps, parseBody: (body: unknown) => BodyOf<typeof tokenBody>): Promise<void> {
+  const { username, password } = parseBody(ctx.request.body);
+  const signInDeps = { ...deps, findUserByUsername: (name: string) => findUserByUsername(deps.db, name) };
+  const credentials = { username, password, clientIp: ctx.ip, deviceCookie: ctx.cookies.get(DEVICE_COOKIE) };
+  const issued = await obtainTokens(signInDeps, credentials, commandContext(ctx, deps.commands.clock));
+  rememberDevice(ctx, issued.deviceCookie);
+  ctx.body = { refresh: issued.refresh, access: issued.access };
+}
+
 /** A hashing place first (503 at once when full, nothing counted), then the address's count, the checks and the hash. */
-async function hashRegistration(deps: AuthRouteDeps, ip: string, body: unknown): Promise<{ input: Registration; passwordHash: string }> {
+async function hashRegistration(deps: AuthRouteDeps, ip: string, body: unknown, parse: ParseRegistration): Promise<{ input: Registration; passwordHash: string }> {
   const slot = deps.hashing.reserve(ip);
   try {
     await deps.registerByIp.consume(ip);
-    const input = await parseRegistration(deps.db, body);
+    const input = await parseRegistration(deps.db, body, parse);
     return { input, passwordHash: await slot.run(() => deps.hasher.hash(input.password)) };
   } finally {
     slot.release();
@@ -153,11 +173,11 @@ type Registration = { username: string; email: string; password: string; passwor
  * check runs only when all fields are valid. The read-model uniqueness check gives the
  * message early; the username stream is what guarantees it under races.
  */
-async function parseRegistration(db: Knex, body: unknown): Promise<Registration> {
+async function parseRegistration(db: Knex, body: unknown, parse: ParseRegistration): Promise<Registration> {
   let input: Registration | undefined;
   let errors: FieldErrors = {};
   try {
-    input = register.parse(body);
+    input = parse(body);
   } catch (err) {
     if (!(err instanceof ValidationFailed)) throw err;
     errors = err.fieldErrors;

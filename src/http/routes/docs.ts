@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { NotFound } from '../../domain/errors.js';
 import { buildOpenApiDocument } from '../openapi/document.js';
-import type { OperationSpec } from '../openapi/operation.js';
-import { documentedOperations } from '../openapi/operations.js';
+import { documentedRoutes } from '../openapi/documentedRoutes.js';
+import { defineRoute, mountRoutes, type Route } from '../route.js';
 
 const ASSETS_PATH = '/api/docs/:asset';
 
@@ -52,22 +52,44 @@ const PAGE = `<!DOCTYPE html>
 </html>
 `;
 
+interface DocsRouteDeps {
+  /** The OpenAPI document, serialized once. */
+  document: string;
+}
+
+const docsRouteTable: Route<DocsRouteDeps>[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/schema',
+    tag: 'Discovery',
+    auth: 'public',
+    summary: 'This OpenAPI 3.1 document',
+    description: 'Built from the JSON Schemas that validate requests and describe responses.',
+    responses: { 200: { description: 'The document.', schema: { type: 'object', required: ['openapi', 'info', 'paths'] } } },
+    handler: (ctx, { document }) => {
+      ctx.type = 'application/json; charset=utf-8';
+      ctx.body = document;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/docs',
+    tag: 'Discovery',
+    auth: 'public',
+    summary: 'Swagger UI for this document',
+    responses: { 200: { description: 'An HTML page.', contentType: 'text/html', schema: { type: 'string' } } },
+    handler: (ctx) => {
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = PAGE;
+    },
+  }),
+];
+
 /** GET /api/schema/ (the OpenAPI document) and GET /api/docs/ (Swagger UI for it). Public. */
 export function docsRoutes(): Router {
-  const document = JSON.stringify(buildOpenApiDocument([...documentedOperations, ...docsOperations]));
+  const r = mountRoutes(docsRouteTable, { document: JSON.stringify(buildOpenApiDocument([...documentedRoutes, ...docsRouteTable])) });
   const assets = new Map<string, Promise<Buffer>>();
-  const r = new Router({ sensitive: true });
-
-  r.get('/api/schema', (ctx) => {
-    ctx.type = 'application/json; charset=utf-8';
-    ctx.body = document;
-  });
-
-  r.get('/api/docs', (ctx) => {
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.body = PAGE;
-  });
-
+  // Swagger UI's own files, left out of the document: they are not API.
   r.get(ASSETS_PATH, async (ctx) => {
     const name = ctx.params.asset!;
     if (name === 'swagger-initializer.js') {
@@ -82,29 +104,8 @@ export function docsRoutes(): Router {
     ctx.type = type;
     ctx.body = await assets.get(name)!;
   });
-
   return r;
 }
 
 /** Routes deliberately left out of the document: Swagger UI's static files are not API. */
 export const UNDOCUMENTED_ROUTES: readonly { method: string; path: string }[] = [{ method: 'get', path: ASSETS_PATH }];
-
-const docsOperations: OperationSpec[] = [
-  {
-    method: 'get',
-    path: '/api/schema',
-    tag: 'Discovery',
-    auth: 'public',
-    summary: 'This OpenAPI 3.1 document',
-    description: 'Built from the JSON Schemas that validate requests and describe responses.',
-    responses: { 200: { description: 'The document.', schema: { type: 'object', required: ['openapi', 'info', 'paths'] } } },
-  },
-  {
-    method: 'get',
-    path: '/api/docs',
-    tag: 'Discovery',
-    auth: 'public',
-    summary: 'Swagger UI for this document',
-    responses: { 200: { description: 'An HTML page.', contentType: 'text/html', schema: { type: 'string' } } },
-  },
-];

@@ -1,10 +1,15 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Knex } from 'knex';
 import { answerWithCachedList, EXAMPLE_JOB_APPLICATIONS_LIST, type CachedLists } from '../../cache/cachedList.js';
 import { NotFound } from '../../domain/errors.js';
 import { toJobApplicationView, type JobApplicationView } from '../../projections/jobApplications.js';
-import type { OperationSpec } from '../openapi/operation.js';
+import { defineRoute, mountRoutes, type Route } from '../route.js';
 import { cachedListOf, jobApplication } from '../schemas/responses.js';
+
+interface ExampleRouteDeps {
+  db: Knex;
+  lists: CachedLists;
+}
 
 const EXAMPLES_SHOWN = 5;
 
@@ -24,20 +29,8 @@ export async function listExampleApplications(db: Knex): Promise<JobApplicationV
 }
 
 /** Public: no authentication. */
-export function exampleRoutes({ db, lists }: { db: Knex; lists: CachedLists }): Router {
-  const r = new Router({ sensitive: true });
-  r.get('/api/example-job-applications', async (ctx) => {
-    answerWithCachedList(ctx, await lists.read(EXAMPLE_JOB_APPLICATIONS_LIST, () => listExampleApplications(db)), lists.kind);
-  });
-  // DRF cannot look an object up in a sliced queryset: the original's detail URL always 404s.
-  r.get('/api/example-job-applications/:id', () => {
-    throw new NotFound();
-  });
-  return r;
-}
-
-export const exampleOperations: OperationSpec[] = [
-  {
+export const exampleRouteTable: Route<ExampleRouteDeps>[] = [
+  defineRoute({
     method: 'get',
     path: '/api/example-job-applications',
     tag: 'Job applications',
@@ -45,8 +38,12 @@ export const exampleOperations: OperationSpec[] = [
     summary: 'Up to 5 example applications, for demos',
     description: 'Cached for an hour; `X-Cache-Status` says HIT or MISS.',
     responses: { 200: { description: 'The examples.', schema: cachedListOf(jobApplication) } },
-  },
-  {
+    handler: async (ctx, { db, lists }) => {
+      answerWithCachedList(ctx, await lists.read(EXAMPLE_JOB_APPLICATIONS_LIST, () => listExampleApplications(db)), lists.kind);
+    },
+  }),
+  // DRF cannot look an object up in a sliced queryset: the original's detail URL always 404s.
+  defineRoute({
     method: 'get',
     path: '/api/example-job-applications/:id',
     tag: 'Job applications',
@@ -54,5 +51,12 @@ export const exampleOperations: OperationSpec[] = [
     summary: 'Always 404',
     description: 'The original could not look an object up in its sliced list; kept for compatibility.',
     responses: {},
-  },
+    handler: () => {
+      throw new NotFound();
+    },
+  }),
 ];
+
+export function exampleRoutes(deps: ExampleRouteDeps): Router {
+  return mountRoutes(exampleRouteTable, deps);
+}

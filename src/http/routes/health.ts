@@ -1,6 +1,6 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { ServiceUnavailable } from '../../domain/errors.js';
-import type { OperationSpec } from '../openapi/operation.js';
+import { defineRoute, mountRoutes, type Route } from '../route.js';
 import { health, readiness } from '../schemas/responses.js';
 
 /** A dependency /readyz asks about; `check` throws (or never settles) when it is down. */
@@ -19,23 +19,24 @@ class NotReady extends ServiceUnavailable {
   }
 }
 
-export function healthRoutes(readiness: ReadinessCheck[], { timeoutMs = DEFAULT_CHECK_TIMEOUT_MS } = {}): Router {
-  const router = new Router({ sensitive: true });
-  router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
-  });
-  router.get('/readyz', async (ctx) => {
-    const results = await Promise.all(readiness.map(async (c) => [c.name, await probe(c, timeoutMs)] as const));
-    const failed = results.filter(([, state]) => state !== 'ok').map(([name]) => name);
-    if (failed.length > 0) throw new NotReady(failed, Object.fromEntries(results));
-    ctx.body = { status: 'ready', checks: Object.fromEntries(results) };
-  });
-  return router;
+interface HealthRouteDeps {
+  readiness: ReadinessCheck[];
+  timeoutMs: number;
 }
 
-export const healthOperations: OperationSpec[] = [
-  { method: 'get', path: '/healthz', tag: 'Operations', auth: 'public', summary: 'Liveness: 200 while the process runs', responses: { 200: { description: 'Alive.', schema: health } } },
-  {
+export const healthRouteTable: Route<HealthRouteDeps>[] = [
+  defineRoute({
+    method: 'get',
+    path: '/healthz',
+    tag: 'Operations',
+    auth: 'public',
+    summary: 'Liveness: 200 while the process runs',
+    responses: { 200: { description: 'Alive.', schema: health } },
+    handler: (ctx) => {
+      ctx.body = { status: 'ok' };
+    },
+  }),
+  defineRoute({
     method: 'get',
     path: '/readyz',
     tag: 'Operations',
@@ -44,8 +45,18 @@ export const healthOperations: OperationSpec[] = [
     description: 'A 503 names, in `checks`, each dependency and why it is down.',
     responses: { 200: { description: 'Ready.', schema: readiness } },
     errors: [503],
-  },
+    handler: async (ctx, { readiness, timeoutMs }) => {
+      const results = await Promise.all(readiness.map(async (c) => [c.name, await probe(c, timeoutMs)] as const));
+      const failed = results.filter(([, state]) => state !== 'ok').map(([name]) => name);
+      if (failed.length > 0) throw new NotReady(failed, Object.fromEntries(results));
+      ctx.body = { status: 'ready', checks: Object.fromEntries(results) };
+    },
+  }),
 ];
+
+export function healthRoutes(readiness: ReadinessCheck[], { timeoutMs = DEFAULT_CHECK_TIMEOUT_MS } = {}): Router {
+  return mountRoutes(healthRouteTable, { readiness, timeoutMs });
+}
 
 /** "ok" or "down: <reason>"; never rejects, and never waits past the timeout. */
 async function probe(c: ReadinessCheck, timeoutMs: number): Promise<string> {

@@ -1,7 +1,7 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Middleware } from 'koa';
-import type { OperationSpec } from '../openapi/operation.js';
 import { requireBearerSecret } from '../middleware/bearerSecret.js';
+import { defineRoute, mountRoutes, type Route } from '../route.js';
 
 export interface MetricsRouteDeps {
   scrape: () => Promise<string>;
@@ -10,19 +10,16 @@ export interface MetricsRouteDeps {
   token?: string;
 }
 
-/** Prometheus text exposition of `scrape()`'s result. */
-export function metricsRoutes({ scrape, contentType, token }: MetricsRouteDeps): Router {
-  const router = new Router({ sensitive: true });
-  const guard: Middleware = token === undefined ? (_ctx, next) => next() : requireBearerSecret(token);
-  router.get('/metrics', guard, async (ctx) => {
-    ctx.body = await scrape();
-    ctx.type = contentType;
-  });
-  return router;
+interface Scrape {
+  scrape: () => Promise<string>;
+  contentType: string;
+  /** Lets the scraper through (METRICS_TOKEN), or anyone when no token is set. */
+  guard: Middleware;
 }
 
-export const metricsOperations: OperationSpec[] = [
-  {
+/** Prometheus text exposition of `scrape()`'s result. */
+export const metricsRouteTable: Route<Scrape>[] = [
+  defineRoute({
     method: 'get',
     path: '/metrics',
     tag: 'Operations',
@@ -31,5 +28,15 @@ export const metricsOperations: OperationSpec[] = [
     description:
       'Request durations (and counts) by route template and status, event-store appends, projection lag per read model, cache outcomes, AI calls by provider and outcome, process metrics. Public unless METRICS_TOKEN is set (then `Authorization: Bearer <METRICS_TOKEN>`); with METRICS_PORT it is served on that port only. Keep it off the public proxy.',
     responses: { 200: { description: 'Prometheus text format 0.0.4.', contentType: 'text/plain; version=0.0.4; charset=utf-8', schema: { type: 'string' } } },
-  },
+    handler: (ctx, { scrape, contentType, guard }) =>
+      guard(ctx, async () => {
+        ctx.body = await scrape();
+        ctx.type = contentType;
+      }),
+  }),
 ];
+
+export function metricsRoutes({ scrape, contentType, token }: MetricsRouteDeps): Router {
+  const guard: Middleware = token === undefined ? (_ctx, next) => next() : requireBearerSecret(token);
+  return mountRoutes(metricsRouteTable, { scrape, contentType, guard });
+}

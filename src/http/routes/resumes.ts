@@ -1,5 +1,5 @@
-import Router, { type RouterMiddleware } from '@koa/router';
-import { requireUser } from '../../auth/bearer.js';
+import type Router from '@koa/router';
+import type { RouterContext } from '@koa/router';
 import { createResume, deleteResume, readResumeHistory, updateResume } from '../../commands/resumes.js';
 import { assertNever } from '../../domain/errors.js';
 import type { ResumeChanges, ResumeEvent } from '../../domain/resume/index.js';
@@ -9,77 +9,97 @@ import { commandContext } from '../commandContext.js';
 import { pathId, requestOrigin } from '../requestUrl.js';
 import { jsonStream, mapChunks } from '../../streaming/jsonStream.js';
 import { pageUrlFor, parseListQuery } from '../listQuery.js';
+import { defineRoute, mountRoutes, type Route } from '../route.js';
 import { resumeBody } from '../schemas/resumes.js';
-import { bodyValidator } from '../validation/bodyValidator.js';
-import type { OperationSpec } from '../openapi/operation.js';
-import { listOf, resume as resumeView, resumeHistoryEntry } from '../schemas/responses.js';
+import { listOf, resume, resumeHistoryEntry } from '../schemas/responses.js';
 import type { ResourceRouteDeps } from './resources.js';
 
-const resume = bodyValidator(resumeBody);
+const resumes = { tag: 'Resumes', auth: 'user' } as const;
+const ofResume = { ...resumes, path: '/api/resumes/:id' } as const;
+const theResume = { description: 'The resume.', schema: resume };
+const edit = { ...ofResume, body: resumeBody, responses: { 200: theResume }, errors: [409], handler: editResume } as const;
 
-export function resumeRoutes({ db, commands, caps }: ResourceRouteDeps): Router {
-  const r = new Router({ prefix: '/api/resumes', sensitive: true });
-
-  r.get('/', requireUser, async (ctx) => {
-    const list = parseListQuery(ctx.query, resumeListSpec);
-    const pageUrl = pageUrlFor(requestOrigin(ctx), ctx.path, ctx.query);
-    ctx.type = 'application/json';
-    ctx.body = await listResumes(db, ctx.state.user!.id, list, pageUrl);
-  });
-
-  r.post('/', requireUser, async (ctx) => {
-    const { id: userId, username } = ctx.state.user!;
-    const input = resume.parse(ctx.request.body);
-    const id = await caps.resumes(userId, () => createResume(commands, { userId, username, ...input }, commandContext(ctx, commands.clock)));
-    ctx.status = 201;
-    ctx.body = await getResume(db, userId, id);
-  });
-
-  r.get('/:id', requireUser, async (ctx) => {
-    ctx.body = await getResume(db, ctx.state.user!.id, pathId(ctx.params.id));
-  });
-
-  const edit = (parse: (body: unknown) => ResumeChanges): RouterMiddleware => async (ctx) => {
-    const userId = ctx.state.user!.id;
-    const id = pathId(ctx.params.id);
-    await getResume(db, userId, id); // DRF looks the object up (404) before it validates the body (400)
-    await updateResume(commands, { id, userId, changes: parse(ctx.request.body) }, commandContext(ctx, commands.clock));
-    ctx.body = await getResume(db, userId, id);
-  };
-  r.put('/:id', requireUser, edit(resume.parse));
-  r.patch('/:id', requireUser, edit(resume.parsePartial));
-
-  r.delete('/:id', requireUser, async (ctx) => {
-    await deleteResume(commands, { id: pathId(ctx.params.id), userId: ctx.state.user!.id }, commandContext(ctx, commands.clock));
-    ctx.status = 204;
-  });
-
-  r.get('/:id/history', requireUser, async (ctx) => {
-    const events = await readResumeHistory(commands.store, { id: pathId(ctx.params.id), userId: ctx.state.user!.id });
-    ctx.type = 'application/json';
-    ctx.body = jsonStream('[', mapChunks(events, (event) => JSON.stringify(historyEntry(event))), ']');
-  });
-
-  return r;
-}
-
-const ofResume = { path: '/api/resumes/:id', tag: 'Resumes', auth: 'user' } as const;
-const theResume = { description: 'The resume.', schema: resumeView };
-export const resumeOperations: OperationSpec[] = [
-  { method: 'get', path: '/api/resumes', tag: 'Resumes', auth: 'user', summary: 'List your resumes', description: 'Newest `updated_at` first.', list: resumeListSpec, responses: { 200: { description: 'Your resumes.', schema: listOf(resumeView) } } },
-  { method: 'post', path: '/api/resumes', tag: 'Resumes', auth: 'user', summary: 'Create a resume', body: resume.schema, responses: { 201: theResume } },
-  { ...ofResume, method: 'get', summary: 'One of your resumes', description: 'Another user’s resume is a 404, like a missing one.', responses: { 200: theResume } },
-  { ...ofResume, method: 'put', summary: 'Replace a resume’s writable fields', body: resume.schema, responses: { 200: theResume }, errors: [409] },
-  { ...ofResume, method: 'patch', summary: 'Change some of a resume’s fields', body: resume.schema, responses: { 200: theResume }, errors: [409] },
-  { ...ofResume, method: 'delete', summary: 'Delete a resume', responses: { 204: { description: 'Deleted.' } }, errors: [409] },
-  {
+/** The caller's own resumes. */
+export const resumeRouteTable: Route<ResourceRouteDeps>[] = [
+  defineRoute({
+    ...resumes,
+    method: 'get',
+    path: '/api/resumes',
+    summary: 'List your resumes',
+    description: 'Newest `updated_at` first.',
+    list: resumeListSpec,
+    responses: { 200: { description: 'Your resumes.', schema: listOf(resume) } },
+    handler: async (ctx, { db }) => {
+      const list = parseListQuery(ctx.query, resumeListSpec);
+      const pageUrl = pageUrlFor(requestOrigin(ctx), ctx.path, ctx.query);
+      ctx.type = 'application/json';
+      ctx.body = await listResumes(db, ctx.state.user!.id, list, pageUrl);
+    },
+  }),
+  defineRoute({
+    ...resumes,
+    method: 'post',
+    path: '/api/resumes',
+    summary: 'Create a resume',
+    body: resumeBody,
+    responses: { 201: theResume },
+    handler: async (ctx, { db, commands, caps }, parseBody) => {
+      const { id: userId, username } = ctx.state.user!;
+      const input = parseBody(ctx.request.body);
+      const id = await caps.resumes(userId, () => createResume(commands, { userId, username, ...input }, commandContext(ctx, commands.clock)));
+      ctx.status = 201;
+      ctx.body = await getResume(db, userId, id);
+    },
+  }),
+  defineRoute({
+    ...ofResume,
+    method: 'get',
+    summary: 'One of your resumes',
+    description: 'Another user’s resume is a 404, like a missing one.',
+    responses: { 200: theResume },
+    handler: async (ctx, { db }) => {
+      ctx.body = await getResume(db, ctx.state.user!.id, pathId(ctx.params.id));
+    },
+  }),
+  defineRoute({ ...edit, method: 'put', summary: 'Replace a resume’s writable fields' }),
+  defineRoute({ ...edit, method: 'patch', summary: 'Change some of a resume’s fields' }),
+  defineRoute({
+    ...ofResume,
+    method: 'delete',
+    summary: 'Delete a resume',
+    responses: { 204: { description: 'Deleted.' } },
+    errors: [409],
+    handler: async (ctx, { commands }) => {
+      await deleteResume(commands, { id: pathId(ctx.params.id), userId: ctx.state.user!.id }, commandContext(ctx, commands.clock));
+      ctx.status = 204;
+    },
+  }),
+  defineRoute({
     ...ofResume,
     method: 'get',
     path: '/api/resumes/:id/history',
     summary: 'A resume’s events, oldest first',
     responses: { 200: { description: 'What each event set.', schema: { type: 'array', items: resumeHistoryEntry } } },
-  },
+    handler: async (ctx, { commands }) => {
+      const events = await readResumeHistory(commands.store, { id: pathId(ctx.params.id), userId: ctx.state.user!.id });
+      ctx.type = 'application/json';
+      ctx.body = jsonStream('[', mapChunks(events, (event) => JSON.stringify(historyEntry(event))), ']');
+    },
+  }),
 ];
+
+export function resumeRoutes(deps: ResourceRouteDeps): Router {
+  return mountRoutes(resumeRouteTable, deps);
+}
+
+/** PUT and PATCH: the same, but for what the body must hold. */
+async function editResume(ctx: RouterContext, { db, commands }: ResourceRouteDeps, parseBody: (body: unknown) => ResumeChanges): Promise<void> {
+  const userId = ctx.state.user!.id;
+  const id = pathId(ctx.params.id);
+  await getResume(db, userId, id); // DRF looks the object up (404) before it validates the body (400)
+  await updateResume(commands, { id, userId, changes: parseBody(ctx.request.body) }, commandContext(ctx, commands.clock));
+  ctx.body = await getResume(db, userId, id);
+}
 
 function historyEntry(event: RecordedEvent<ResumeEvent>) {
   return { revision: Number(event.revision), type: event.type, at: event.data.at, changes: changesOf(event) };
