@@ -348,7 +348,7 @@ describe('describeConfig', () => {
       googleGeminiApiKey: '****',
       openRouterApiKey: '****',
       secretKey: '****',
-      metrics: { token: '****', listen: undefined },
+      metrics: { token: '****' },
       port: 8000,
     });
   });
