@@ -12,7 +12,7 @@ export interface SettingDoc {
   /** What the README shows as the default; otherwise the schema's own default, or "unset". */
   default?: string;
   /** Not one variable but every one whose name matches (the AI keys a model may name). */
-  matching?: string;
+  matching?: (variable: string) => boolean;
 }
 
 export const settingDocs = z.registry<SettingDoc>();
@@ -58,8 +58,8 @@ export function inputFor(schema: z.ZodType, env: Environment): unknown {
   const doc = settingDocs.get(schema);
   if (!doc) throw new Error('A configuration field is neither a group nor a declared setting');
   if (!doc.matching) return env[doc.variable];
-  const pattern = new RegExp(doc.matching);
-  return Object.fromEntries(Object.entries(env).filter(([name]) => pattern.test(name)));
+  const matching = doc.matching;
+  return Object.fromEntries(Object.entries(env).filter(([name]) => matching(name)));
 }
 
 /** The variable behind an error at `path` (the deepest declared setting on it). */

@@ -160,7 +160,7 @@ const declared = z.object({
   /** Every `*_API_KEY` variable: an AI model names the one holding its key (`ai_models.api_key_name`). */
   aiApiKeys: masked(
     setting('…_API_KEY', z.record(z.string(), z.string()), {
-      matching: '^[A-Z][A-Z0-9_]*_API_KEY$',
+      matching: (name) => /^[A-Z][A-Z0-9_]*_API_KEY$/.test(name),
       meaning: 'any variable an AI model names as its key (`api_key_name`); only names ending in `_API_KEY` are read',
       default: 'unset',
     }),
