@@ -18,8 +18,6 @@ export const got = (input: unknown): string => {
   return `(got ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)})`;
 };
 
-export const text = () => z.string();
-
 export const anInteger = (min: number, max: number) => {
   const problem = max === Number.MAX_SAFE_INTEGER ? 'must be a positive integer' : `must be an integer between ${min} and ${max}`;
   return z
