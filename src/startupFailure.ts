@@ -1,3 +1,5 @@
+import { wantsStartupStackTrace } from './config.js';
+
 /**
  * A start-up problem the operator can fix: the message is one line naming the cause and the fix.
  * main.ts prints it without a stack trace (LOG_LEVEL=debug adds the trace).
@@ -11,8 +13,7 @@ export class StartupFailure extends Error {
 
 /** Ends a process that could not start: the failure's one line, exit code 1; with LOG_LEVEL=debug (or trace), its stack trace instead. */
 export function exitWithStartupFailure(err: Error): never {
-  const showTrace = ['debug', 'trace'].includes(process.env.LOG_LEVEL?.trim().toLowerCase() ?? '');
-  console.error(showTrace ? traceOf(err) : err.message);
+  console.error(wantsStartupStackTrace() ? traceOf(err) : err.message);
   process.exit(1);
 }
 

@@ -1,9 +1,26 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, describeConfig, loadConfig } from '../src/config.js';
+import { configurationSettings } from '../src/configTable.js';
 
 const dev = { DEBUG: 'True' };
 const prod = { SECRET_KEY: 's3cr3t-production-key', ALLOWED_HOSTS: 'api.example.com' };
+/** Environments in which each declared variable takes effect (DB_USER needs DB_NAME, ADMIN_* needs no DJANGO_SUPERUSER_*, …). */
+const bases: NodeJS.ProcessEnv[] = [
+  prod,
+  { ...prod, DB_NAME: 'd', REDIS_HOST: 'r', METRICS_PORT: '9000', DJANGO_SUPERUSER_USERNAME: 'a', DJANGO_SUPERUSER_EMAIL: 'a@example.com', DJANGO_SUPERUSER_PASSWORD: 'p' },
+  { ...prod, ADMIN_USERNAME: 'b', ADMIN_EMAIL: 'b@example.com', ADMIN_PASSWORD: 'q' },
+];
+/** The variables a declaration stands for: `…_API_KEY` is any name ending so. */
+const declaredVariables = configurationSettings().map((s) => (s.variable.startsWith('…') ? `SOME_PROVIDER${s.variable.slice(1)}` : s.variable));
+const loads = (env: NodeJS.ProcessEnv) => {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return undefined;
+    throw err;
+  }
+};
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -155,6 +172,29 @@ describe('loadConfig', () => {
       requestTimeoutMs: 1500,
       storageLimits: { resumesPerUser: 3, jobApplicationsPerUser: 4 },
     });
+  });
+
+  it('reads RESUMATE_REBUILD_BATCH_DELAY_MS, 0 by default', () => {
+    expect(loadConfig(dev).rebuildBatchDelayMs).to.equal(0);
+    expect(loadConfig({ ...dev, RESUMATE_REBUILD_BATCH_DELAY_MS: '200' }).rebuildBatchDelayMs).to.equal(200);
+  });
+
+  it('holds every *_API_KEY variable for the AI models to name, and no other', () => {
+    const env = { ...dev, GOOGLE_GEMINI_API_KEY: 'g', ACME_API_KEY: 'a', SECRET_KEY: 's', lower_api_key: 'l', ACME_API_KEY_OLD: 'o', EMPTY_API_KEY: ' ' };
+    expect(loadConfig(env).aiApiKeys).to.deep.equal({ GOOGLE_GEMINI_API_KEY: 'g', ACME_API_KEY: 'a' });
+  });
+
+  it('takes every declared variable into account (a declaration is the only place a setting is read)', () => {
+    const candidates = ['7', '2048', 'True', 'False', 'json', 'debug', 'bcryptjs', 'a-value-longer-than-16', 'a@example.com', 'http://h.example', 'postgres://u@h/d', 'redis://h', 'esdb://h:2113'];
+    const ignored = declaredVariables.filter((variable) =>
+      !bases.some((base) => {
+        const before = JSON.stringify(loadConfig(base));
+        return candidates.some((value) => {
+          const config = loads({ ...base, [variable]: value });
+          return config !== undefined && JSON.stringify(config) !== before;
+        });
+      }));
+    expect(ignored).to.deep.equal([]);
   });
 
   describe('database', () => {
@@ -348,7 +388,7 @@ describe('describeConfig', () => {
       googleGeminiApiKey: '****',
       openRouterApiKey: '****',
       secretKey: '****',
-      metrics: { token: '****', listen: undefined },
+      metrics: { token: '****' },
       port: 8000,
     });
   });
@@ -358,6 +398,24 @@ describe('describeConfig', () => {
     const devSummary = describeConfig(devConfig);
     expect(devSummary.secretKey).to.equal('development default (DEBUG only)');
     expect(JSON.stringify(devSummary)).not.to.include(devConfig.secretKey);
+  });
+
+  it('masks every variable whose name says it holds a secret', () => {
+    const marker = 'Marker-s3cret-0123456789';
+    const values: Record<string, string> = {
+      DATABASE_URL: `postgres://u:${marker}@h/d`,
+      REDIS_URL: `redis://u:${marker}@h`,
+      EVENTSTORE_CONNECTION_STRING: `esdb://u:${marker}@h:2113`,
+      GEMINI_BASE_URL: `http://u:${marker}@h.example`,
+      OPENROUTER_BASE_URL: `http://u:${marker}@h.example`,
+    };
+    const secretLooking = declaredVariables.filter((variable) => /(PASSWORD|TOKEN|SECRET_KEY|API_KEY|_URL|CONNECTION_STRING)$/.test(variable));
+    expect(secretLooking).to.include.members(['DB_PASSWORD', 'METRICS_TOKEN', 'SOME_PROVIDER_API_KEY', 'ADMIN_PASSWORD', 'DATABASE_URL']);
+    for (const variable of secretLooking) {
+      const configs = bases.map((base) => loads({ ...base, [variable]: values[variable] ?? marker })).filter((c) => c !== undefined);
+      expect(configs, variable).to.have.length.greaterThan(0);
+      for (const config of configs) expect(JSON.stringify(describeConfig(config)), variable).not.to.include(marker);
+    }
   });
 
   it('leaves a URL without credentials readable', () => {

@@ -11,8 +11,8 @@ export interface ProvidersOptions {
   /** Per attempt (`AI_TIMEOUT_MS`). */
   timeoutMs?: number;
   retryDelayMs?: number;
-  /** Where API keys are looked up by the name each model gives (`process.env` in production). */
-  env: Env;
+  /** API keys by the variable name each model gives (`config.aiApiKeys`: every `*_API_KEY` variable). */
+  apiKeys: Env;
   logger: Logger;
   openRouterAttribution?: { referer?: string; title?: string };
   /** Told of every generation's provider, outcome and duration (metrics). */
@@ -28,7 +28,7 @@ export function createProviders(options: ProvidersOptions): AiProviders {
   const common = {
     timeoutMs: options.timeoutMs ?? 60_000,
     retryDelayMs: options.retryDelayMs ?? 250,
-    env: options.env,
+    env: options.apiKeys,
     logger: options.logger,
   };
   const observed = (name: ProviderName, provider: AiProvider) => (options.observe ? observedProvider(name, provider, options.observe) : provider);

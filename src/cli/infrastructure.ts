@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js';
+import { loadCliConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { Infrastructure } from '../server.js';
 
@@ -9,8 +9,8 @@ import type { Infrastructure } from '../server.js';
  * server is used when there is one.
  */
 export async function withInfrastructure<T>(run: (infra: Infrastructure) => Promise<T>, options = { runProjectors: false }): Promise<T> {
-  const config = loadConfig({ DEBUG: 'True', ...process.env });
-  const logger = createLogger(process.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { name: 'resumate-admin', format: config.logFormat, toStderr: true });
+  const config = loadCliConfig();
+  const logger = createLogger(config.logLevel, { name: 'resumate-admin', format: config.logFormat, toStderr: true });
   // Imported here, not on top: commands that never start it (projections rebuild) stay lean.
   const { startInfrastructure } = await import('../server.js');
   // Beside a running `npm start`, its embedded database is shared rather than refused.

@@ -56,14 +56,14 @@ export function registerProjectionCommands(program: Command): void {
       const selected = options.all ? allProjections : allProjections.filter((p) => requested.includes(p.name));
       const report = progressReporter(options.json === true);
       try {
-        const result = await withRebuildDeps((deps) =>
+        const result = await withRebuildDeps((deps, config) =>
           rebuildProjections(
             deps,
             {
               projections: selected,
               known: allProjections,
               batchSize: options.batchSize,
-              batchDelayMs: Number(process.env.RESUMATE_REBUILD_BATCH_DELAY_MS ?? 0),
+              batchDelayMs: config.rebuildBatchDelayMs,
               onProgress: report.progress,
             },
           ),

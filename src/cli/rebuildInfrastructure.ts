@@ -1,7 +1,7 @@
 import { withInfrastructure } from './infrastructure.js';
 import { createCache } from '../cache/createCache.js';
 import { createCachedLists } from '../cache/cachedList.js';
-import { loadConfig } from '../config.js';
+import { loadCliConfig, type Config } from '../config.js';
 import { createKnex, migrateToLatest } from '../db/knex.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
 import { createLogger } from '../logger.js';
@@ -13,12 +13,12 @@ import type { RebuildDeps } from '../projections/rebuild.js';
  * ~50 MB of its rebuild's memory budget. An embedded database or EventStoreDB take the full
  * infrastructure instead.
  */
-export async function withRebuildDeps<T>(run: (deps: RebuildDeps) => Promise<T>): Promise<T> {
-  const config = loadConfig({ DEBUG: 'True', ...process.env });
+export async function withRebuildDeps<T>(run: (deps: RebuildDeps, config: Config) => Promise<T>): Promise<T> {
+  const config = loadCliConfig();
   if (config.database.kind !== 'url' || config.eventStore.kind !== 'postgres') {
-    return withInfrastructure((infra) => run({ db: infra.db, store: infra.store, connectionString: infra.databaseUrl, lists: infra.lists }));
+    return withInfrastructure((infra) => run({ db: infra.db, store: infra.store, connectionString: infra.databaseUrl, lists: infra.lists }, config));
   }
-  const logger = createLogger(process.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', { name: 'resumate-admin', format: config.logFormat, toStderr: true });
+  const logger = createLogger(config.logLevel, { name: 'resumate-admin', format: config.logFormat, toStderr: true });
   const connectionString = config.database.url;
   const db = createKnex(connectionString);
   try {
@@ -27,7 +27,7 @@ export async function withRebuildDeps<T>(run: (deps: RebuildDeps) => Promise<T>)
     try {
       const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
       try {
-        return await run({ db, store, connectionString, lists: createCachedLists(cache, logger) });
+        return await run({ db, store, connectionString, lists: createCachedLists(cache, logger) }, config);
       } finally {
         await cache.close();
       }

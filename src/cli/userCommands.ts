@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { bcryptHasher } from '../auth/passwordHasher.js';
 import { ensureAdmin, type AdminAccount } from '../commands/bootstrapAdmin.js';
 import { deactivateUser } from '../commands/users.js';
-import { loadConfig } from '../config.js';
+import { loadCliConfig, takeAdminVariables } from '../config.js';
 import { ValidationFailed } from '../domain/errors.js';
 import { validatePassword } from '../domain/user/passwordPolicy.js';
 import { userDecider, userStream, type UserEvent } from '../domain/user/index.js';
@@ -19,9 +19,6 @@ import { withInfrastructure } from './infrastructure.js';
 const registration = bodyValidator(registerBody);
 /** The server module loads only for commands that write (see infrastructure.ts). */
 const commandDeps = async (infra: Infrastructure) => (await import('../server.js')).commandDeps(infra);
-/** The bootstrap's variables (config.ts): this command reads them and owns them from then on. */
-const ADMIN_VARIABLES = ['DJANGO_SUPERUSER_', 'ADMIN_'].flatMap((prefix) => ['USERNAME', 'EMAIL', 'PASSWORD'].map((field) => `${prefix}${field}`));
-const fromEnv = (field: string): string | undefined => process.env[`ADMIN_${field}`] ?? process.env[`DJANGO_SUPERUSER_${field}`];
 
 /** `users create-admin|deactivate|list`. */
 export function registerUserCommands(program: Command): void {
@@ -36,13 +33,13 @@ export function registerUserCommands(program: Command): void {
     .addHelpText('after', '\nValidated as registration is: username characters, email format, and Django\'s password validators.')
     .action((options: { username?: string; email?: string; password?: string }) =>
       reportingFailures(async () => {
+        const fromEnv = takeAdminVariables();
         const account = validAdminAccount({
-          username: options.username ?? fromEnv('USERNAME'),
-          email: options.email ?? fromEnv('EMAIL'),
-          password: options.password ?? fromEnv('PASSWORD'),
+          username: options.username ?? fromEnv.username,
+          email: options.email ?? fromEnv.email,
+          password: options.password ?? fromEnv.password,
         });
-        for (const name of ADMIN_VARIABLES) delete process.env[name];
-        const config = loadConfig({ DEBUG: 'True', ...process.env });
+        const config = loadCliConfig();
         const outcome = await withInfrastructure(async (infra) => {
           const hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds);
           const result = await ensureAdmin(await commandDeps(infra), hasher, account, createLogger('silent'));

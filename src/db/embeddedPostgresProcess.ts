@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { childProcessEnv } from '../config.js';
 
 const RECENT_LINES = 20;
 const SMART_SHUTDOWN_MS = 2_000;
@@ -39,7 +40,7 @@ export function runInitdb(
 ): Promise<void> {
   const recent = new RecentOutput();
   return new Promise((resolve, reject) => {
-    const child = spawn(binaries.initdb, args, { ...account, env: { ...process.env, ...LOCALE_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binaries.initdb, args, { ...account, env: childProcessEnv(LOCALE_ENV), stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk: Buffer) => {
       recent.add(chunk.toString('utf8'));
       onOutput(chunk.toString('utf8'));
@@ -71,7 +72,7 @@ export function spawnPostgres(
   const child = spawn(binaries.postgres, args, {
     ...account,
     detached: options.ownProcessGroup,
-    env: { ...process.env, ...LOCALE_ENV },
+    env: childProcessEnv(LOCALE_ENV),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // A crash of ours must not leave it running; a SIGKILL does, and the next start clears it (see previousRun.ts).

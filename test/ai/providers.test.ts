@@ -75,7 +75,7 @@ describe('AI providers', () => {
       openRouterBaseUrl: fake.openAiBaseUrl,
       timeoutMs: overrides.timeoutMs ?? 5_000,
       retryDelayMs: 10,
-      env: overrides.env ?? { GOOGLE_GEMINI_API_KEY: 'gemini-test-key', OPENROUTER_API_KEY: 'openrouter-test-key' },
+      apiKeys: overrides.env ?? { GOOGLE_GEMINI_API_KEY: 'gemini-test-key', OPENROUTER_API_KEY: 'openrouter-test-key' },
       logger: overrides.logger ?? pino({ level: 'silent' }),
     });
   }

@@ -37,7 +37,7 @@ describe('generateResume (the use case, without HTTP)', function () {
     deps = {
       commands: env.commands,
       findActiveModel: (name) => findActiveModel(env.infra.db, name),
-      providers: createProviders({ geminiBaseUrl: fake.geminiBaseUrl, timeoutMs: 400, retryDelayMs: 1, env: { GOOGLE_GEMINI_API_KEY: 'gemini-test-key' }, logger: pino({ level: 'silent' }) }),
+      providers: createProviders({ geminiBaseUrl: fake.geminiBaseUrl, timeoutMs: 400, retryDelayMs: 1, apiKeys: { GOOGLE_GEMINI_API_KEY: 'gemini-test-key' }, logger: pino({ level: 'silent' }) }),
       withinResumeCap: storageCaps(env.infra.db, { resumesPerUser: 2, jobApplicationsPerUser: 10 }).resumes,
     };
   });

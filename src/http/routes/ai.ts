@@ -64,8 +64,7 @@ export function aiRoutes(deps: AiRouteDeps & { caps: StorageCaps }): Router {
     geminiBaseUrl: config.geminiBaseUrl,
     openRouterBaseUrl: config.openRouterBaseUrl,
     timeoutMs: config.aiTimeoutMs,
-    // A model names the variable holding its key; the two the original knew also come from config.
-    env: { ...process.env, GOOGLE_GEMINI_API_KEY: config.googleGeminiApiKey, OPENROUTER_API_KEY: config.openRouterApiKey },
+    apiKeys: config.aiApiKeys,
     logger,
     observe: aiCalls,
   });
