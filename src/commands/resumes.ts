@@ -15,6 +15,7 @@ export const RESUME_SNAPSHOTS: SnapshotPolicy = { version: 1, every: 5 };
 const resumes = aggregate({
   decider: resumeDecider,
   streamOf: (command) => resumeStream(command.data.id),
+  // Re-deciding on the fresh stream is safe: every decision depends on the stream alone.
   retry: RETRY.few,
   createdBy: ['CreateResume'],
   snapshots: RESUME_SNAPSHOTS,
