@@ -39,7 +39,7 @@ export async function benchCommandCost(): Promise<{ rows: Row[]; firstMs: number
   const db = createKnex(url, { max: 4 });
   const store = await PostgresEventStore.connect({ connectionString: url, poolSize: 4 });
   const ids = sequenceIds(db);
-  const deps: CommandDeps = { store, ids, clock: systemClock, waitFor: async () => {}, snapshots: postgresSnapshots(db) };
+  const deps: CommandDeps = { store, ids, clock: systemClock, readModelsFor: () => [], waitFor: async () => {}, snapshots: postgresSnapshots(db) };
   const withoutSnapshots: CommandDeps = { ...deps, snapshots: undefined };
   try {
     const long = await writeResume(store, await ids.next('resume'), STREAM_EVENTS);

@@ -23,7 +23,7 @@ import { createTokenService } from './auth/tokens.js';
 import { ensureAdmin } from './commands/bootstrapAdmin.js';
 import { systemClock, type Clock, type CommandDeps } from './commands/deps.js';
 import { ensureOfflineModel } from './commands/aiModels.js';
-import { seedExamplesAtStart } from './commands/examples.js';
+import { seedExamplesAtStart } from './commands/seedExamples.js';
 import { sequenceIds } from './db/ids.js';
 import { postgresSnapshots } from './db/streamSnapshots.js';
 import { authRoutes } from './http/routes/auth.js';
@@ -42,6 +42,7 @@ import { invalidateCachedLists } from './projections/cacheInvalidation.js';
 import { findUserById } from './projections/users.js';
 import { allProjections } from './projections/index.js';
 import { ProjectionRuntime } from './projections/runtime.js';
+import { readModelsHandling } from './projections/readModelsHandling.js';
 import { projectionStatus } from './projections/status.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { instrumentEventStore } from './metrics/instrumentedEventStore.js';
@@ -192,6 +193,7 @@ export function commandDeps(infra: Infrastructure, clock: Clock = systemClock): 
     ids: sequenceIds(infra.db),
     clock,
     snapshots: postgresSnapshots(infra.db),
+    readModelsFor: readModelsHandling(infra.projections.projections),
     waitFor: (readModels, position) => infra.projections.waitFor(readModels, position),
   };
 }

@@ -1,49 +1,38 @@
 import type { Knex } from 'knex';
 import type { CommandDeps } from './deps.js';
-import { handleCommand } from './handle.js';
+import { aggregate } from './aggregate.js';
+import { RETRY } from './retry.js';
 import type { CommandContext } from '../domain/decider.js';
-import { aiModelDecider, aiModelStream, newAiModelSettings, type AiModelChanges, type AiModelCommand, type AiModelSettings } from '../domain/aiModel/index.js';
+import { aiModelDecider, aiModelStream, type AiModelChanges, type AiModelSettings } from '../domain/aiModel/index.js';
 import { ValidationFailed } from '../domain/errors.js';
 import { START } from '../eventstore/port.js';
+import { OFFLINE_MODEL } from '../examples/offlineModel.js';
 import type { Logger } from '../logger.js';
-import { anyAiModel } from '../projections/aiModels.js';
+import { aiModelExists } from '../projections/aiModelExists.js';
+import { aiModelsProjection, anyAiModel } from '../projections/aiModels.js';
 import { ProjectionTimeout } from '../projections/progress.js';
 
-const READ_MODELS = ['ai_models'] as const;
+/** A name taken in any case is refused: a lost race re-reads and says so. */
+const aiModels = aggregate({
+  decider: aiModelDecider,
+  streamOf: (command) => aiModelStream(command.type === 'ConfigureAiModel' ? command.data.settings.display_name : command.data.displayName),
+  retry: RETRY.few,
+});
 
-async function run(deps: CommandDeps, displayName: string, command: AiModelCommand, context: CommandContext, retries: number): Promise<void> {
-  const { position } = await handleCommand(deps.store, aiModelDecider, aiModelStream(displayName), command, context, { retries });
-  if (position) await deps.waitFor(READ_MODELS, position);
-}
-
-/** Creates a model; a name taken in any case is refused (a lost race re-reads and says so). */
+/** Creates a model; a name taken in any case is refused. */
 export async function configureAiModel(deps: CommandDeps, settings: AiModelSettings, context: CommandContext): Promise<void> {
-  await run(deps, settings.display_name, { type: 'ConfigureAiModel', data: { settings, at: context.at } }, context, 1);
+  await aiModels.run(deps, { type: 'ConfigureAiModel', data: { settings, at: context.at } }, context);
 }
 
 /** Records only the settings that differ; nothing differing records nothing. */
 export async function updateAiModel(deps: CommandDeps, displayName: string, changes: AiModelChanges, context: CommandContext): Promise<void> {
-  await run(deps, displayName, { type: 'UpdateAiModel', data: { displayName, changes, at: context.at } }, context, 2);
+  await aiModels.run(deps, { type: 'UpdateAiModel', data: { displayName, changes, at: context.at } }, context);
 }
 
 /** Idempotent: deactivating an inactive model records nothing. */
 export async function deactivateAiModel(deps: CommandDeps, displayName: string, context: CommandContext): Promise<void> {
-  await run(deps, displayName, { type: 'DeactivateAiModel', data: { displayName, at: context.at } }, context, 2);
+  await aiModels.run(deps, { type: 'DeactivateAiModel', data: { displayName, at: context.at } }, context);
 }
-
-/** Asks the log, which knows a model the instant it is configured. */
-export async function aiModelExists(deps: Pick<CommandDeps, 'store'>, displayName: string): Promise<boolean> {
-  return (await deps.store.readStream(aiModelStream(displayName))).length > 0;
-}
-
-export const OFFLINE_MODEL = newAiModelSettings({
-  display_name: 'ResuMate Offline',
-  model_name: 'offline',
-  api_provider: 'offline',
-  daily_limit: 20,
-  response_time_info: 'Instant',
-  description: 'Builds a one-page markdown resume from your text, with placeholders for missing facts. Needs no AI provider.',
-});
 
 export type SeedOutcome = 'created' | 'exists' | 'skipped';
 
@@ -71,11 +60,12 @@ export async function ensureOfflineModel(deps: CommandDeps, db: Knex, logger: Lo
   return 'created';
 }
 
+/** Whether `ai_models`, which `anyAiModel` reads, has applied the whole log. */
 async function aiModelsCaughtUp(deps: CommandDeps): Promise<boolean> {
   const head = await deps.store.headPosition();
   if (head === START) return true;
   try {
-    await deps.waitFor(READ_MODELS, head);
+    await deps.waitFor([aiModelsProjection.name], head);
     return true;
   } catch (err) {
     if (err instanceof ProjectionTimeout) return false;

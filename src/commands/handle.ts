@@ -9,6 +9,7 @@ import {
   type Position,
   type RecordedEvent,
 } from '../eventstore/port.js';
+import { backoffDelayMs, realBackoff, RETRY, type Backoff, type RetryPolicy } from './retry.js';
 
 export interface Handled<State, Event> {
   /** State after the new events. */
@@ -32,7 +33,9 @@ export interface Snapshotting {
 }
 
 export interface HandleOptions {
-  retries?: number;
+  /** By default none: a conflict is a 409 at once. */
+  retry?: RetryPolicy;
+  backoff?: Backoff;
   newStream?: boolean;
   /** Start from the stream's snapshot and keep it fresh, so a command's cost does not grow with its stream. */
   snapshots?: Snapshotting;
@@ -44,9 +47,9 @@ export const snapshotting = (store: SnapshotStore | undefined, policy: SnapshotP
 
 /**
  * The one command handler: read the stream (from its snapshot on, when the aggregate keeps
- * one), fold it, decide, append with the revision read. On a concurrent write it re-reads
- * and decides again up to `retries` times (safe for commands whose decision depends only on
- * the stream), then answers 409. An append over the store's size limit answers 413.
+ * one), fold it, decide, append with the revision read. On a concurrent write it pauses,
+ * re-reads and decides again as `retry` allows (safe for commands whose decision depends only
+ * on the stream), then answers 409. An append over the store's size limit answers 413.
  */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
   store: EventStore,
@@ -54,7 +57,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   streamId: string,
   command: Command,
   context: CommandContext,
-  { retries = 0, newStream = false, snapshots }: HandleOptions = {},
+  { retry = RETRY.none, backoff = realBackoff, newStream = false, snapshots }: HandleOptions = {},
 ): Promise<Handled<State, Event>> {
   for (let attempt = 0; ; attempt++) {
     // A stream named by a freshly allocated id cannot exist yet: skip the read (the append
@@ -76,8 +79,9 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
         throw new PayloadTooLarge(`This change is too large to record: ${err.bytes} bytes, over the limit of ${err.maxBytes}.`);
       }
       if (!(err instanceof WrongExpectedVersionError)) throw err;
-      if (attempt >= retries) throw new Conflict();
+      if (attempt >= retry.retries) throw new Conflict();
     }
+    await backoff.sleep(backoffDelayMs(retry, attempt, backoff.random));
   }
 }
 

@@ -1,34 +1,25 @@
 import type { CommandContext } from '../domain/decider.js';
-import {
-  jobApplicationDecider,
-  jobApplicationStream,
-  type JobApplicationChanges,
-  type JobApplicationCommand,
-  type JobApplicationFields,
-} from '../domain/jobApplication/index.js';
+import { jobApplicationDecider, jobApplicationStream, type JobApplicationChanges, type JobApplicationFields } from '../domain/jobApplication/index.js';
+import { aggregate } from './aggregate.js';
 import type { CommandDeps } from './deps.js';
-import { handleCommand, snapshotting, type SnapshotPolicy } from './handle.js';
+import type { SnapshotPolicy } from './handle.js';
+import { RETRY } from './retry.js';
 
-const READ_MODELS = ['job_applications', 'job_application_events'] as const;
-
-/**
- * A concurrent write to the same application makes the handler re-read and decide again;
- * after this many retries the caller gets 409. Never a lost update: every append names
- * the revision its decision was based on.
- */
-const RETRIES = 2;
 // An application is edited over weeks (status, notes): its commands start from a snapshot.
 export const JOB_APPLICATION_SNAPSHOTS: SnapshotPolicy = { version: 1, every: 10 };
+
+/** Never a lost update: every append names the revision its decision was based on; a lost race re-decides. */
+const jobApplications = aggregate({
+  decider: jobApplicationDecider,
+  streamOf: (command) => jobApplicationStream(command.data.id),
+  retry: RETRY.few,
+  createdBy: ['CreateJobApplication'],
+  snapshots: JOB_APPLICATION_SNAPSHOTS,
+});
 
 interface Target {
   id: number;
   userId: number;
-}
-
-async function run(deps: CommandDeps, command: JobApplicationCommand, context: CommandContext, retries = RETRIES): Promise<void> {
-  const newStream = command.type === 'CreateJobApplication';
-  const { position } = await handleCommand(deps.store, jobApplicationDecider, jobApplicationStream(command.data.id), command, context, { retries, newStream, snapshots: snapshotting(deps.snapshots, JOB_APPLICATION_SNAPSHOTS) });
-  if (position) await deps.waitFor(READ_MODELS, position);
 }
 
 /** Records a new application and returns its id once the read models show it. */
@@ -39,7 +30,7 @@ export async function createJobApplication(
 ): Promise<number> {
   const id = await deps.ids.next('jobApplication');
   const data = { id, userId: input.userId, fields: input.fields, isExample: input.isExample ?? false, at: context.at };
-  await run(deps, { type: 'CreateJobApplication', data }, context, 0);
+  await jobApplications.run(deps, { type: 'CreateJobApplication', data }, context);
   return id;
 }
 
@@ -50,13 +41,13 @@ export async function updateJobApplication(
   context: CommandContext,
 ): Promise<void> {
   const { id, userId, changes } = input;
-  await run(deps, { type: 'UpdateJobApplication', data: { id, userId, changes, at: context.at } }, context);
+  await jobApplications.run(deps, { type: 'UpdateJobApplication', data: { id, userId, changes, at: context.at } }, context);
 }
 
 export async function softDeleteJobApplication(deps: CommandDeps, { id, userId }: Target, context: CommandContext): Promise<void> {
-  await run(deps, { type: 'SoftDeleteJobApplication', data: { id, userId, at: context.at } }, context);
+  await jobApplications.run(deps, { type: 'SoftDeleteJobApplication', data: { id, userId, at: context.at } }, context);
 }
 
 export async function restoreJobApplication(deps: CommandDeps, { id, userId }: Target, context: CommandContext): Promise<void> {
-  await run(deps, { type: 'RestoreJobApplication', data: { id, userId, at: context.at } }, context);
+  await jobApplications.run(deps, { type: 'RestoreJobApplication', data: { id, userId, at: context.at } }, context);
 }

@@ -1,11 +1,42 @@
-import type { CommandContext } from '../domain/decider.js';
-import { userDecider, userStream } from '../domain/user/index.js';
+import type { CommandContext, Decider } from '../domain/decider.js';
+import { userDecider, userStream, type User, type UserEvent } from '../domain/user/index.js';
 import { ValidationFailed } from '../domain/errors.js';
 import { USERNAME_TAKEN, isReservedUsername, usernameDecider, usernameStream } from '../domain/username/index.js';
+import { aggregate } from './aggregate.js';
 import type { CommandDeps } from './deps.js';
-import { handleCommand } from './handle.js';
+import { RETRY } from './retry.js';
 
-const READ_MODELS = ['users'] as const;
+/** The log enforces uniqueness: a lost race re-reads and answers "already exists". */
+const usernames = aggregate({
+  decider: usernameDecider,
+  streamOf: (command) => usernameStream(command.data.username),
+  retry: RETRY.few,
+});
+
+const users = aggregate({
+  decider: userDecider,
+  streamOf: (command) => userStream(command.data.id),
+  retry: RETRY.few,
+  createdBy: ['RegisterUser'],
+});
+
+interface UpgradeLegacyHash {
+  type: 'UpgradeLegacyHash';
+  data: { id: number; legacyHash: string; passwordHash: string; at: string };
+}
+
+/** A password change that happens only while the user still has the legacy hash it was logged in with. */
+const stillLegacy: Decider<UpgradeLegacyHash, UserEvent, User> = {
+  ...userDecider,
+  decide: ({ data: { legacyHash, ...change } }, state) =>
+    state.status !== 'absent' && state.passwordHash === legacyHash ? userDecider.decide({ type: 'ChangePassword', data: change }, state) : [],
+};
+
+const legacyHashUpgrades = aggregate({
+  decider: stillLegacy,
+  streamOf: (command) => userStream(command.data.id),
+  retry: RETRY.few,
+});
 
 export interface NewUser {
   username: string;
@@ -15,8 +46,7 @@ export interface NewUser {
 }
 
 /**
- * Claims the username first (the log enforces uniqueness; a lost race re-reads and answers
- * "already exists"), then records the user, and returns once `users` shows it, so an
+ * Claims the username first, then records the user, and returns once `users` shows it, so an
  * immediate login works. A reserved username is taken already, as far as anyone registering knows.
  */
 export async function registerUser(deps: CommandDeps, user: NewUser, context: CommandContext): Promise<number> {
@@ -32,32 +62,17 @@ export async function registerReservedUser(deps: CommandDeps, user: NewUser, con
 
 async function recordUser(deps: CommandDeps, user: NewUser, context: CommandContext): Promise<number> {
   const id = await deps.ids.next('user');
-  await handleCommand(deps.store, usernameDecider, usernameStream(user.username), {
-    type: 'ReserveUsername',
-    data: { username: user.username, userId: id, at: context.at },
-  }, context, { retries: 1 });
-  const { position } = await handleCommand(deps.store, userDecider, userStream(id), {
-    type: 'RegisterUser',
-    data: { id, ...user, at: context.at },
-  }, context, { newStream: true });
-  if (position) await deps.waitFor(READ_MODELS, position);
+  await usernames.run(deps, { type: 'ReserveUsername', data: { username: user.username, userId: id, at: context.at } }, context);
+  await users.run(deps, { type: 'RegisterUser', data: { id, ...user, at: context.at } }, context);
   return id;
 }
 
 export async function changePassword(deps: CommandDeps, id: number, passwordHash: string, context: CommandContext): Promise<void> {
-  const { position } = await handleCommand(deps.store, userDecider, userStream(id), {
-    type: 'ChangePassword',
-    data: { id, passwordHash, at: context.at },
-  }, context, { retries: 2 });
-  if (position) await deps.waitFor(READ_MODELS, position);
+  await users.run(deps, { type: 'ChangePassword', data: { id, passwordHash, at: context.at } }, context);
 }
 
 export async function deactivateUser(deps: CommandDeps, id: number, context: CommandContext): Promise<void> {
-  const { position } = await handleCommand(deps.store, userDecider, userStream(id), {
-    type: 'DeactivateUser',
-    data: { id, at: context.at },
-  }, context, { retries: 2 });
-  if (position) await deps.waitFor(READ_MODELS, position);
+  await users.run(deps, { type: 'DeactivateUser', data: { id, at: context.at } }, context);
 }
 
 /**
@@ -65,13 +80,5 @@ export async function deactivateUser(deps: CommandDeps, id: number, context: Com
  * has `legacyHash`, so a password changed meanwhile is never overwritten by a stale upgrade.
  */
 export async function upgradePasswordHash(deps: CommandDeps, id: number, legacyHash: string, passwordHash: string, context: CommandContext): Promise<void> {
-  const stillLegacy: typeof userDecider = {
-    ...userDecider,
-    decide: (command, state) => (state.status !== 'absent' && state.passwordHash === legacyHash ? userDecider.decide(command, state) : []),
-  };
-  const { position } = await handleCommand(deps.store, stillLegacy, userStream(id), {
-    type: 'ChangePassword',
-    data: { id, passwordHash, at: context.at },
-  }, context, { retries: 2 });
-  if (position) await deps.waitFor(READ_MODELS, position);
+  await legacyHashUpgrades.run(deps, { type: 'UpgradeLegacyHash', data: { id, legacyHash, passwordHash, at: context.at } }, context);
 }

@@ -157,3 +157,8 @@ export async function isOwnResume(db: Knex, userId: number, resumeId: number): P
   if (!Number.isInteger(resumeId) || resumeId < 1 || BigInt(resumeId) > MAX_BIGINT) return false;
   return (await db('resumes').where({ id: resumeId, user_id: userId }).first('id')) !== undefined;
 }
+
+/** Titles and companies of the example applications the user holds, soft-deleted ones included. */
+export async function exampleApplicationTitles(db: Knex, userId: number): Promise<{ job_title: string; company_name: string }[]> {
+  return db('job_applications').where({ user_id: userId, is_example: true }).select<{ job_title: string; company_name: string }[]>('job_title', 'company_name');
+}

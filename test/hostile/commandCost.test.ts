@@ -64,6 +64,7 @@ describe('hostile: the cost of a command does not grow with its stream', functio
     store,
     ids: sequenceIds(db),
     clock: systemClock,
+    readModelsFor: () => [],
     waitFor: async () => {},
     ...(withSnapshots ? { snapshots } : {}),
   });

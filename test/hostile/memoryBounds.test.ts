@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import type { Pool } from 'pg';
-import { HISTORY_CHUNK_EVENTS } from '../../src/commands/resumes.js';
+import { HISTORY_CHUNK_EVENTS } from '../../src/history/resumeHistory.js';
 import { resumeStream } from '../../src/domain/resume/index.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import { HISTORY_CHUNK_EVENTS as APPLICATION_HISTORY_CHUNK_EVENTS } from '../../src/projections/jobApplicationEvents.js';

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import pino from 'pino';
-import { ensureOfflineModel, configureAiModel, OFFLINE_MODEL } from '../../src/commands/aiModels.js';
+import { ensureOfflineModel, configureAiModel } from '../../src/commands/aiModels.js';
+import { OFFLINE_MODEL } from '../../src/examples/offlineModel.js';
 import { aiModelStream, newAiModelSettings } from '../../src/domain/aiModel/index.js';
 import { loadConfig } from '../../src/config.js';
 import { findActiveModel, listActiveModels, listAllModels } from '../../src/projections/aiModels.js';

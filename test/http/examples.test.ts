@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { EXAMPLE_APPLICATIONS, EXAMPLE_USERNAME, seedExamples } from '../../src/commands/examples.js';
+import { seedExamples } from '../../src/commands/seedExamples.js';
+import { EXAMPLE_APPLICATIONS, EXAMPLE_USERNAME } from '../../src/examples/jobApplications.js';
 import { createJobApplication, softDeleteJobApplication, updateJobApplication } from '../../src/commands/jobApplications.js';
 import type { CommandContext } from '../../src/domain/decider.js';
 import { newJobApplicationFields, type JobApplicationFields } from '../../src/domain/jobApplication/index.js';

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import pino from 'pino';
-import { EXAMPLE_USERNAME, seedExamples } from '../../src/commands/examples.js';
+import { seedExamples } from '../../src/commands/seedExamples.js';
+import { EXAMPLE_USERNAME } from '../../src/examples/jobApplications.js';
 import { registerReservedUser, registerUser } from '../../src/commands/users.js';
 import { ValidationFailed } from '../../src/domain/errors.js';
 import { usernameStream } from '../../src/domain/username/index.js';

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { RouterContext } from '@koa/router';
-import { createResume, deleteResume, readResumeHistory, updateResume } from '../../commands/resumes.js';
+import { createResume, deleteResume, updateResume } from '../../commands/resumes.js';
+import { readResumeHistory } from '../../history/resumeHistory.js';
 import { assertNever } from '../../domain/errors.js';
 import type { ResumeChanges, ResumeEvent } from '../../domain/resume/index.js';
 import type { RecordedEvent } from '../../eventstore/port.js';

@@ -3,64 +3,13 @@ import type { CommandContext } from '../domain/decider.js';
 import type { JobApplicationFields } from '../domain/jobApplication/index.js';
 import { userDecider, userStream, type UserEvent } from '../domain/user/index.js';
 import { usernameDecider, usernameStream, type UsernameEvent } from '../domain/username/index.js';
+import { EXAMPLE_APPLICATIONS, EXAMPLE_USER, EXAMPLE_USERNAME, UNUSABLE_PASSWORD } from '../examples/jobApplications.js';
 import type { Logger } from '../logger.js';
+import { exampleApplicationTitles } from '../projections/jobApplications.js';
 import { ProjectionTimeout } from '../projections/progress.js';
 import type { CommandDeps } from './deps.js';
 import { createJobApplication } from './jobApplications.js';
 import { registerReservedUser } from './users.js';
-
-export const EXAMPLE_USERNAME = 'example';
-/** Django's marker for an unusable password: no bcrypt hash starts with `!`, so no login ever matches. */
-const UNUSABLE_PASSWORD = '!';
-const EXAMPLE_USER = { username: EXAMPLE_USERNAME, email: 'example@example.com', passwordHash: UNUSABLE_PASSWORD, isStaff: false };
-
-export const EXAMPLE_APPLICATIONS: readonly JobApplicationFields[] = [
-  {
-    job_title: 'Senior Software Engineer',
-    company_name: 'TechCorp Inc.',
-    original_job_description: 'We are looking for a senior engineer to design and build scalable backend services in TypeScript and PostgreSQL, mentor others and own features end to end.',
-    resume_used: null,
-    date_applied: '2024-11-04',
-    status: 'Interviewing',
-    notes: 'Phone screen went well; technical interview with the platform team next Tuesday.',
-  },
-  {
-    job_title: 'Frontend Developer',
-    company_name: 'Brightline Studios',
-    original_job_description: 'Build accessible, fast React interfaces for our design tools together with product designers.',
-    resume_used: null,
-    date_applied: '2024-12-02',
-    status: 'Applied',
-    notes: 'Applied through the careers page with a portfolio link.',
-  },
-  {
-    job_title: 'Data Analyst',
-    company_name: 'Northwind Analytics',
-    original_job_description: 'Turn sales and operations data into dashboards and recommendations. SQL and Python required.',
-    resume_used: null,
-    date_applied: '2024-10-14',
-    status: 'Offer',
-    notes: 'Offer received; salary negotiation call on Friday.',
-  },
-  {
-    job_title: 'DevOps Engineer',
-    company_name: 'CloudNest',
-    original_job_description: 'Run our Kubernetes platform, CI/CD pipelines and observability stack across two clouds.',
-    resume_used: null,
-    date_applied: '2024-09-23',
-    status: 'Rejected',
-    notes: 'They went with a candidate with more Terraform experience; asked for feedback.',
-  },
-  {
-    job_title: 'Product Manager',
-    company_name: 'Greenleaf Health',
-    original_job_description: 'Lead the roadmap of our patient scheduling app, working with engineering, design and clinicians.',
-    resume_used: null,
-    date_applied: null,
-    status: 'Applied',
-    notes: 'Referral from a former colleague; waiting to hear back.',
-  },
-];
 
 export interface SeedDeps {
   commands: CommandDeps;
@@ -152,9 +101,6 @@ async function findExampleUser(commands: CommandDeps): Promise<number | undefine
 const titleOf = (f: { job_title: string; company_name: string }): string => `${f.job_title}\u0000${f.company_name}`;
 
 async function missingExamples(db: Knex, userId: number): Promise<JobApplicationFields[]> {
-  const rows = await db('job_applications')
-    .where({ user_id: userId, is_example: true })
-    .select<{ job_title: string; company_name: string }[]>('job_title', 'company_name');
-  const present = new Set(rows.map(titleOf));
+  const present = new Set((await exampleApplicationTitles(db, userId)).map(titleOf));
   return EXAMPLE_APPLICATIONS.filter((f) => !present.has(titleOf(f)));
 }

@@ -1,0 +1,28 @@
+import { NotFound } from '../domain/errors.js';
+import { resumeStream, type ResumeEvent } from '../domain/resume/index.js';
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+
+/** Events read per query by a history: what one history request holds at a time. */
+export const HISTORY_CHUNK_EVENTS = 10;
+
+/**
+ * The resume's events, oldest first, for its owner only, read HISTORY_CHUNK_EVENTS at a
+ * time as the caller iterates: never the whole stream at once, however long it grew. A
+ * deleted resume's history stays readable by its owner: the log keeps it, and it is the one
+ * record of what was deleted.
+ */
+export async function readResumeHistory(store: EventStore, input: { id: number; userId: number }): Promise<AsyncIterable<RecordedEvent<ResumeEvent>[]>> {
+  const stream = resumeStream(input.id);
+  // A resume's owner is fixed at creation: its first event decides access.
+  const [created] = await store.readStream<ResumeEvent>(stream, { maxCount: 1 });
+  if (created?.type !== 'ResumeCreated' || created.data.userId !== input.userId) throw new NotFound();
+  return eventsInChunks(store, stream);
+}
+
+async function* eventsInChunks(store: EventStore, stream: string): AsyncGenerator<RecordedEvent<ResumeEvent>[]> {
+  for (let from = 0n; ; from += BigInt(HISTORY_CHUNK_EVENTS)) {
+    const chunk = await store.readStream<ResumeEvent>(stream, { fromRevision: from, maxCount: HISTORY_CHUNK_EVENTS });
+    if (chunk.length > 0) yield chunk;
+    if (chunk.length < HISTORY_CHUNK_EVENTS) return;
+  }
+}
