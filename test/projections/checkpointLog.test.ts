@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import pino from 'pino';
+import { createKnex } from '../../src/db/knex.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { allProjections } from '../../src/projections/index.js';
+import { ProjectionRefused } from '../../src/projections/progress.js';
+import { ProjectionRuntime } from '../../src/projections/runtime.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
 import { startTestApi, uniqueName, type Response, type TestApi } from '../support/api.js';
 import { createDatabase, dropDatabase } from '../support/db.js';
@@ -169,5 +173,28 @@ describe('checkpoints tied to their event log', function () {
     expect((await readyz(server)).status).to.equal(200);
     expect((await register(server)).status).to.equal(201);
     expect(refusals()).to.deep.equal([]);
+  });
+
+  it('fails a wait at once in a process that runs no projectors, and lets it through after a rebuild there', async () => {
+    const first = await start();
+    await first.newUser();
+    await restart((sql) => sql.query("UPDATE projection_checkpoints SET log_id = 'another-log' WHERE name = 'users'"));
+    const worker = api!.server.infrastructure;
+    const logger = pino({ level: 'silent' });
+    const db = createKnex(database.url, { max: 2 });
+    const store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2, logger });
+    const apiOnly = new ProjectionRuntime({ db, store, connectionString: database.url, projections: allProjections, logger, runProjectors: false, waitTimeoutMs: 600_000 });
+    try {
+      await apiOnly.start();
+      const head = await store.headPosition();
+      await until(async () => (await apiOnly.waitFor(['users'], head).then(() => undefined, (err: unknown) => err)) instanceof ProjectionRefused, 'a wait for users to be refused');
+      await apiOnly.waitFor(['resumes'], head);
+      await rebuildProjections({ db: worker.db, store: worker.store, connectionString: worker.databaseUrl }, { projections: allProjections.filter((p) => p.name === 'users') });
+      await apiOnly.waitFor(['users'], head);
+    } finally {
+      await apiOnly.stop();
+      await store.close();
+      await db.destroy();
+    }
   });
 });
