@@ -43,6 +43,6 @@ async function refusalOf(store: EventStore, row: CheckpointRow, logId: string): 
 export function refusalMessage(name: string, reason: string): string {
   return (
     `Read model ${name} refused: ${reason}. It applies nothing, and writes that wait for it answer 503, ` +
-    `until it is rebuilt from this event store: run \`resumate admin projections rebuild ${name}\` (or --all).`
+    `until it is rebuilt from this event store: run "resumate admin projections rebuild ${name}" (or --all).`
   );
 }
