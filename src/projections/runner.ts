@@ -137,19 +137,10 @@ export class ProjectionRunner {
   }
 
   private async follow(connection: pg.Client, signal: AbortSignal): Promise<void> {
-    const { db, store, progress } = this.deps;
-    const name = this.projection.name;
-    const verdict = await verifyCheckpoint(db, store, name);
-    if (verdict.kind === 'refused') {
-      await this.refuse(verdict.reason, verdict.fresh);
-      // Only a rebuild lifts a refusal: look again now and then.
-      await sleep(this.deps.standbyRetryMs ?? 2000, signal);
-      return;
-    }
-    this.refusal = undefined;
     /** What the table says; the compare-and-set moves it from here. */
-    const persisted: Position = verdict.position;
-    progress.resume(name, persisted);
+    const persisted = await this.checkpointToFollow(signal);
+    if (persisted === undefined) return;
+    this.deps.progress.resume(this.projection.name, persisted);
     // Its own signal, so the read-ahead stops even when a batch fails and we leave early.
     const reading = new AbortController();
     const stopReading = () => reading.abort();
@@ -160,6 +151,25 @@ export class ProjectionRunner {
     } finally {
       stopReading();
       signal.removeEventListener('abort', stopReading);
+    }
+  }
+
+  /**
+   * The checkpoint, once it belongs to this log and is not beyond its head. While it is refused
+   * the runner keeps the lead and applies nothing, looking again now and then (only a rebuild
+   * lifts a refusal); undefined when it stops meanwhile.
+   */
+  private async checkpointToFollow(signal: AbortSignal): Promise<Position | undefined> {
+    const { db, store } = this.deps;
+    for (;;) {
+      const verdict = await verifyCheckpoint(db, store, this.projection.name);
+      if (verdict.kind === 'follow') {
+        this.refusal = undefined;
+        return verdict.position;
+      }
+      await this.refuse(verdict.reason, verdict.fresh);
+      await sleep(this.deps.standbyRetryMs ?? 2000, signal);
+      if (signal.aborted) return undefined;
     }
   }
 
