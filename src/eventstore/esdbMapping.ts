@@ -48,9 +48,12 @@ export function requirePosition(record: EsdbRecord): EsdbPosition {
   return record.position;
 }
 
-/** Server bookkeeping ($stats, $settings, stream metadata, links), never an application event. */
+/** Where the log's identity lives (see esdbLogIdentity.ts): bookkeeping, never delivered to read models. */
+export const LOG_IDENTITY_STREAM = 'resumate-log';
+
+/** Server bookkeeping ($stats, $settings, stream metadata, links) and ours, never an application event. */
 export function isSystemRecord(record: Pick<EsdbRecord, 'streamId' | 'type'>): boolean {
-  return record.type.startsWith('$') || record.streamId.startsWith('$');
+  return record.type.startsWith('$') || record.streamId.startsWith('$') || record.streamId === LOG_IDENTITY_STREAM;
 }
 
 /** An application event strictly after `after` (everything counts as after START). */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectEsdbClient, type EsdbClient } from './esdbClient.js';
+import { logIdOf } from './esdbLogIdentity.js';
 import { splitStreamPrefix, withStreamPrefix } from './esdbStreamPrefix.js';
 import {
   decodePosition,
@@ -58,6 +59,7 @@ export function createEventStoreDbStoreOn(client: EsdbClient, log?: RetryLog): E
     readLog: (options) => readAllAfter(client, options),
     countAfter: (position) => countAfter(client, position),
     subscribe: (options) => subscribeBatches(client, { ...options, signal: AbortSignal.any([options.signal, closing.signal]) }, log),
+    logId: () => logIdOf(client),
     headPosition: () => headPosition(client),
     async ping() {
       await client.readAll({ from: 'end', direction: 'backwards', maxCount: 1 });

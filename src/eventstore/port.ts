@@ -100,6 +100,11 @@ export interface EventStore {
   subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
   /** Optional: tells local subscribers that a transaction which might have held events back has ended. */
   nudge?(): void;
+  /**
+   * A stable identity of this log, created on first use: a wiped or replaced store is a new
+   * log with a new id, so a checkpoint can tell whether its position belongs to this log.
+   */
+  logId(): Promise<string>;
   /** Position of the newest readable event, or START for an empty log. */
   headPosition(): Promise<Position>;
   /** Resolves when the store answers (used by /readyz). */

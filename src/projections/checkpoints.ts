@@ -19,9 +19,33 @@ export async function ensureCheckpoints(db: Knex, names: readonly string[]): Pro
 }
 
 export async function readCheckpoints(db: Knex, names?: readonly string[]): Promise<Map<string, Position>> {
-  const query = db(TABLE).select<{ name: string; position: string }[]>('name', 'position');
+  return new Map([...(await readCheckpointRows(db, names))].map(([name, row]) => [name, row.position]));
+}
+
+export interface CheckpointRow {
+  position: Position;
+  /** The event log the position was read from; null for a checkpoint older than log ids. */
+  logId: string | null;
+  /** Why a projector refused this checkpoint; null unless refused (a rebuild clears it). */
+  refused: string | null;
+}
+
+export async function readCheckpointRows(db: Knex, names?: readonly string[]): Promise<Map<string, CheckpointRow>> {
+  const query = db(TABLE).select<{ name: string; position: string; log_id: string | null; refused: string | null }[]>('name', 'position', 'log_id', 'refused');
   const rows = names ? await query.whereIn('name', names) : await query;
-  return new Map(rows.map((r) => [r.name, r.position]));
+  return new Map(rows.map((r) => [r.name, { position: r.position, logId: r.log_id, refused: r.refused }]));
+}
+
+/**
+ * Sets the row's log id (adopting a checkpoint from before log ids) or its refusal, only if
+ * the row is still `seen`: a rebuild that swapped in a new checkpoint meanwhile is kept.
+ */
+export async function markCheckpoint(db: Knex, name: string, seen: CheckpointRow, mark: { logId: string } | { refused: string }): Promise<boolean> {
+  const updated = await db(TABLE)
+    .where({ name, position: seen.position })
+    .andWhereRaw('log_id IS NOT DISTINCT FROM ? AND refused IS NOT DISTINCT FROM ?', [seen.logId, seen.refused])
+    .update('logId' in mark ? { log_id: mark.logId } : { refused: mark.refused });
+  return updated === 1;
 }
 
 /**
@@ -43,3 +67,11 @@ export async function announceCheckpoint(db: Knex, name: string, to: Position, c
 
 /** Leads a checkpoint announcement whose batch changed the read model's rows (not only its position). */
 export const CHANGED_MARK = '+';
+
+/** Tells every process a projector refused read model `name`'s checkpoint (they read why from the table). */
+export async function announceRefusal(db: Knex, name: string): Promise<void> {
+  await db.raw('SELECT pg_notify(?, ?)', [CHECKPOINT_CHANNEL, `${REFUSED_MARK}${name}`]);
+}
+
+/** Leads an announcement that a read model's checkpoint was refused. */
+export const REFUSED_MARK = '!';

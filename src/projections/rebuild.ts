@@ -74,6 +74,8 @@ export async function rebuildProjections(deps: RebuildDeps, options: RebuildOpti
   const allTables = (options.known ?? options.projections).flatMap((p) => p.tables);
   try {
     await ensureCheckpoints(db, options.projections.map((p) => p.name));
+    // Taken before the load: the tables are built from this log, and their checkpoints name it.
+    const logId = await deps.store.logId();
     await dropLeftovers(db, allTables);
     const shadows = new Map<string, ShadowTable[]>();
     for (const p of options.projections) {
@@ -84,7 +86,7 @@ export async function rebuildProjections(deps: RebuildDeps, options: RebuildOpti
     const { position, events } = await load(deps, options, shadows);
     let last = position;
     for (const p of options.projections) {
-      const swapped = await swap(deps, p, shadows.get(p.name)!, position, options.batchSize ?? DEFAULT_BATCH_SIZE);
+      const swapped = await swap(deps, p, shadows.get(p.name)!, { loaded: position, logId }, options.batchSize ?? DEFAULT_BATCH_SIZE);
       if (swapped > last) last = swapped;
     }
     const seconds = (performance.now() - started) / 1000;
@@ -175,16 +177,26 @@ async function load(deps: RebuildDeps, options: RebuildOptions, shadows: Readonl
 /**
  * One transaction: lock the live tables (a runner mid-batch finishes first; a later one waits
  * and then fails its checkpoint compare-and-set, so it re-reads from the new checkpoint), then
- * the checkpoint row, apply what the log gained since the load, swap, and move the checkpoint.
- * Tables before the checkpoint row: the order a runner's batch takes them, so no deadlock.
+ * the checkpoint row, apply what the log gained since the load, swap, and move the checkpoint
+ * (now of log `logId`, and no longer refused). Tables before the checkpoint row: the order a
+ * runner's batch takes them, so no deadlock.
  */
-async function swap(deps: RebuildDeps, projection: Projection, shadows: readonly ShadowTable[], loaded: Position, batchSize: number): Promise<Position> {
+async function swap(
+  deps: RebuildDeps,
+  projection: Projection,
+  shadows: readonly ShadowTable[],
+  { loaded, logId }: { loaded: Position; logId: string },
+  batchSize: number,
+): Promise<Position> {
   const { db, store } = deps;
   const handles = new Set(projection.handles);
   const apply = async (client: pg.Client): Promise<Position> => {
     await client.query(`SET LOCAL lock_timeout = '10s'`);
     await client.query(`LOCK TABLE ${shadows.map((s) => client.escapeIdentifier(s.live)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-    const live = await client.query<{ position: Position }>('SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [projection.name]);
+    const live = await client.query<{ position: Position; log_id: string | null; refused: string | null }>(
+      'SELECT position, log_id, refused FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
+      [projection.name],
+    );
     let position = loaded;
     const writer = new BatchWriter(client, { tableName: rebuildTableOf });
     for (;;) {
@@ -194,9 +206,12 @@ async function swap(deps: RebuildDeps, projection: Projection, shadows: readonly
       await writer.drain();
       position = tail[tail.length - 1]!.position;
     }
-    if (position < (live.rows[0]?.position ?? START)) throw new Error(`rebuild of ${projection.name} ended behind its live checkpoint`);
+    const current = live.rows[0];
+    // A refused checkpoint, or one of another log, says nothing about how far this log was applied.
+    const sameLog = current !== undefined && current.refused === null && (current.log_id === null || current.log_id === logId);
+    if (sameLog && position < current.position) throw new Error(`rebuild of ${projection.name} ended behind its live checkpoint`);
     for (const shadow of shadows) await swapIn(client, shadow);
-    await client.query('UPDATE projection_checkpoints SET position = $1, updated_at = now() WHERE name = $2', [position, projection.name]);
+    await client.query('UPDATE projection_checkpoints SET position = $1, log_id = $2, refused = NULL, updated_at = now() WHERE name = $3', [position, logId, projection.name]);
     return position;
   };
   for (let attempt = 1; ; attempt++) {

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import pg from 'pg';
-import { START, type EventStore, type Position, type RecordedEvent } from '../eventstore/port.js';
+import { type EventStore, type Position, type RecordedEvent } from '../eventstore/port.js';
 import type { Logger } from '../db/channelNotifier.js';
 import { BatchWriter } from './writer/batchWriter.js';
 import type { Projection } from './projection.js';
-import { CheckpointMoved, announceCheckpoint, moveCheckpoint, readCheckpoints } from './checkpoints.js';
+import { CheckpointMoved, announceCheckpoint, announceRefusal, moveCheckpoint } from './checkpoints.js';
+import { refusalMessage, verifyCheckpoint } from './checkpointLog.js';
 import type { ProjectionProgress } from './progress.js';
 
 export interface RunnerDeps {
@@ -60,6 +61,8 @@ export class ProjectionRunner {
   private readonly controller = new AbortController();
   private loop: Promise<void> | undefined;
   private readonly handles: ReadonlySet<string>;
+  /** Why this runner last refused its checkpoint, so the log says it once, not on every re-check. */
+  private refusal: string | undefined;
   leading = false;
 
   constructor(
@@ -134,11 +137,10 @@ export class ProjectionRunner {
   }
 
   private async follow(connection: pg.Client, signal: AbortSignal): Promise<void> {
-    const { db, progress } = this.deps;
-    const name = this.projection.name;
     /** What the table says; the compare-and-set moves it from here. */
-    const persisted: Position = (await readCheckpoints(db, [name])).get(name) ?? START;
-    progress.report(name, persisted);
+    const persisted = await this.checkpointToFollow(signal);
+    if (persisted === undefined) return;
+    this.deps.progress.resume(this.projection.name, persisted);
     // Its own signal, so the read-ahead stops even when a batch fails and we leave early.
     const reading = new AbortController();
     const stopReading = () => reading.abort();
@@ -150,6 +152,35 @@ export class ProjectionRunner {
       stopReading();
       signal.removeEventListener('abort', stopReading);
     }
+  }
+
+  /**
+   * The checkpoint, once it belongs to this log and is not beyond its head. While it is refused
+   * the runner keeps the lead and applies nothing, looking again now and then (only a rebuild
+   * lifts a refusal); undefined when it stops meanwhile.
+   */
+  private async checkpointToFollow(signal: AbortSignal): Promise<Position | undefined> {
+    const { db, store } = this.deps;
+    for (;;) {
+      const verdict = await verifyCheckpoint(db, store, this.projection.name);
+      if (verdict.kind === 'follow') {
+        this.refusal = undefined;
+        return verdict.position;
+      }
+      await this.refuse(verdict.reason, verdict.fresh);
+      await sleep(this.deps.standbyRetryMs ?? 2000, signal);
+      if (signal.aborted) return undefined;
+    }
+  }
+
+  private async refuse(reason: string, fresh: boolean): Promise<void> {
+    const { db, progress, logger } = this.deps;
+    const name = this.projection.name;
+    progress.refuse(name, reason);
+    if (fresh) await announceRefusal(db, name).catch((err: unknown) => logger.warn({ err, projection: name }, 'refusal NOTIFY failed; other processes see it on their next poll'));
+    if (this.refusal === reason) return;
+    this.refusal = reason;
+    logger.error({ projection: name, refused: reason }, refusalMessage(name, reason));
   }
 
   private async project(writer: BatchWriter, connection: pg.Client, from: Position, signal: AbortSignal): Promise<void> {

@@ -17,20 +17,22 @@ export interface ProjectionStatus {
 export async function projectionStatus(db: Knex, store: EventStore, projections: readonly Projection[]): Promise<ProjectionStatus[]> {
   const head = await store.headPosition();
   const rows = await db('projection_checkpoints')
-    .select<{ name: string; position: string; updated_at: Date }[]>('name', 'position', 'updated_at')
+    .select<{ name: string; position: string; refused: string | null; updated_at: Date }[]>('name', 'position', 'refused', 'updated_at')
     .whereIn('name', projections.map((p) => p.name));
   const byName = new Map(rows.map((r) => [r.name, r]));
   return Promise.all(
     projections.map(async ({ name }) => {
       const row = byName.get(name);
       const checkpoint = row?.position ?? '';
-      const behind = checkpoint < head;
-      const oldestPending = behind ? (await store.readAll({ fromPosition: checkpoint, limit: 1 }))[0] : undefined;
+      // A refused checkpoint (another log's, or beyond the head) applied nothing of this log.
+      const applied = row?.refused ? '' : checkpoint;
+      const behind = applied < head;
+      const oldestPending = behind ? (await store.readAll({ fromPosition: applied, limit: 1 }))[0] : undefined;
       return {
         name,
         checkpoint,
         head,
-        lagEvents: behind ? await store.countAfter(checkpoint) : 0,
+        lagEvents: behind ? await store.countAfter(applied) : 0,
         lagSeconds: oldestPending ? Math.max(0, (Date.now() - oldestPending.createdAt.getTime()) / 1000) : 0,
         updatedAt: row?.updated_at.toISOString() ?? null,
       };

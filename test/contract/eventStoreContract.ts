@@ -215,6 +215,35 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('logId', () => {
+      it('names this log the same on every call: concurrent first calls and another connection agree', async () => {
+        const ids = await Promise.all([store.logId(), store.logId(), store.logId()]);
+        expect(ids[0]).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        expect(new Set(ids)).to.deep.equal(new Set([ids[0]]));
+        const other = await create();
+        try {
+          expect(await other.store.logId()).to.equal(ids[0]);
+        } finally {
+          await destroy(other);
+        }
+      });
+
+      it('is no event: the head stays put, and what is read or delivered after it is the application events alone', async () => {
+        const head = await store.headPosition();
+        const logId = await store.logId();
+        expect(await store.headPosition()).to.equal(head);
+        const stream = newStream();
+        await store.append(stream, [event('AfterLogId')], { expectedRevision: 'no_stream' });
+        // Delivered once readable (readAll never passes a transaction still open anywhere in the cluster).
+        const delivered = await collect(store, head, new Set([stream]), 1);
+        expect(delivered.map((e) => e.type)).to.deep.equal(['AfterLogId']);
+        const read = await store.readAll({ fromPosition: head, limit: 1000 });
+        expect(read.map((e) => e.type)).to.include('AfterLogId');
+        expect(read.map((e) => JSON.stringify(e.data)).join()).not.to.include(logId);
+        expect((await store.readLog({ fromPosition: head, limit: 1000 })).map((e) => JSON.stringify(e.data)).join()).not.to.include(logId);
+      });
+    });
+
     describe('subscribe', () => {
       it('catches up, then delivers live events, in order', async () => {
         const from = await store.headPosition();

@@ -17,6 +17,7 @@ import {
   decodePosition,
   encodePosition,
   isSystemRecord,
+  LOG_IDENTITY_STREAM,
   toRecordedEvent,
   type EsdbPosition,
   type EsdbRecord,
@@ -25,7 +26,16 @@ import { createEventStoreDbStoreOn } from '../../src/eventstore/eventStoreDb.js'
 import { handleCommand } from '../../src/commands/handle.js';
 import type { SnapshotStore, StreamSnapshot } from '../../src/db/streamSnapshots.js';
 import type { Decider } from '../../src/domain/decider.js';
-import { AppendTooLargeError, START, WrongExpectedVersionError, type DomainEvent, type EventStore, type NewEvent, type RecordedEvent } from '../../src/eventstore/port.js';
+import {
+  AppendTooLargeError,
+  START,
+  WrongExpectedVersionError,
+  type DomainEvent,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type RecordedEvent,
+} from '../../src/eventstore/port.js';
 
 const at = '2026-11-24T10:00:00.000Z';
 const event = (type: string): NewEvent => ({ type, data: { type }, metadata: { at } });
@@ -168,8 +178,9 @@ class FakeEsdb implements EsdbClient {
   private readonly live = new Set<PassThrough>();
   private nextTransaction = 1_000n;
 
-  async append(streamId: string, events: readonly NewEvent[]) {
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision = 'any') {
     const base = BigInt(this.log.filter((r) => r.streamId === streamId).length);
+    if (expected === 'no_stream' && base > 0n) throw new WrongExpectedVersionError(streamId, expected, base - 1n);
     const start = this.nextTransaction;
     const commit = start + 10n * BigInt(events.length - 1);
     this.nextTransaction += 1_000n;
@@ -355,6 +366,31 @@ describe('EventStoreDB adapter over a fake client', () => {
     } catch (err) {
       expect(err).to.be.instanceOf(AccessDeniedError);
     }
+  });
+
+  it('keeps the log id in a stream of its own: written once, agreed on by concurrent first callers, new on a wiped server', async () => {
+    const ids = await Promise.all([store().logId(), store().logId(), store().logId()]);
+    expect(ids[0]).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(new Set(ids)).to.deep.equal(new Set([ids[0]]));
+    expect(await store().logId()).to.equal(ids[0]);
+    expect(fake.log.filter((r) => r.streamId === LOG_IDENTITY_STREAM)).to.have.length(1);
+    fake = new FakeEsdb();
+    expect(await store().logId()).not.to.equal(ids[0]);
+  });
+
+  it('never hands the log id record to readers, counts, the head or subscribers', async () => {
+    await fake.append('a-1', [event('A')]);
+    const s = store();
+    await s.logId();
+    expect(await s.headPosition()).to.equal(encodePosition(positionOf('a-1', 0n)));
+    await fake.append('a-1', [event('B')]);
+    expect(types(await s.readAll({ limit: 10 }))).to.deep.equal(['A', 'B']);
+    expect((await s.readLog({ limit: 10 })).map((e) => e.type)).to.deep.equal(['A', 'B']);
+    expect(await s.countAfter(START)).to.equal(2);
+    const controller = new AbortController();
+    const batches = s.subscribe({ signal: controller.signal })[Symbol.asyncIterator]();
+    expect(await nextTypes(batches)).to.deep.equal(['A', 'B']);
+    controller.abort();
   });
 
   it('ends a subscription waiting for live events when its signal aborts, or the store closes', async () => {

@@ -20,6 +20,8 @@ function countingStore() {
     ({ type: 'Counted', data: { i: n }, streamId: 's-1', revision: BigInt(n), position: `p${String(n).padStart(8, '0')}`, metadata: { at: '2026-01-01T00:00:00Z' }, createdAt: new Date(0) }) as RecordedEvent;
   const store = {
     name: 'postgres',
+    logId: async () => 'counting-log',
+    headPosition: async () => 'p99999999',
     async *subscribe({ signal }: SubscribeOptions): AsyncGenerator<RecordedEvent[]> {
       counts.opened++;
       try {

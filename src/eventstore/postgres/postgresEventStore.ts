@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import {
   START,
@@ -241,6 +242,17 @@ export class PostgresEventStore implements EventStore {
   nudge(): void {
     // Only subscribers waiting on held-back events wait without topics; this topic is nobody's.
     this.notifier.wake([HELD_BACK_RELEASED]);
+  }
+
+  async logId(): Promise<string> {
+    const read = async () => (await this.pool.query<{ log_id: string }>('SELECT log_id::text FROM event_log_identity')).rows[0]?.log_id;
+    const existing = await read();
+    if (existing) return existing;
+    // A concurrent first caller's row wins; the read after it is a new statement, so it sees that row.
+    await this.pool.query('INSERT INTO event_log_identity (log_id) VALUES ($1) ON CONFLICT DO NOTHING', [randomUUID()]);
+    const created = await read();
+    if (!created) throw new Error('event_log_identity holds no row after creating one');
+    return created;
   }
 
   async headPosition(): Promise<Position> {

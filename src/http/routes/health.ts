@@ -77,5 +77,6 @@ async function probe(c: ReadinessCheck, timeoutMs: number): Promise<string> {
 function shortReason(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   const firstLine = text.split('\n', 1)[0] || 'failed';
-  return firstLine.length > 120 ? `${firstLine.slice(0, 117)}...` : firstLine;
+  // Long enough to name every refused read model.
+  return firstLine.length > 240 ? `${firstLine.slice(0, 237)}...` : firstLine;
 }
