@@ -34,7 +34,7 @@ export function registerProjectionCommands(program: Command): void {
       }
       if (statuses.length === 0) console.log('No read models registered yet.');
       for (const s of statuses) {
-        console.log(`${s.name.padEnd(24)} lag ${String(s.lagEvents).padStart(8)} events  ${s.lagSeconds.toFixed(1).padStart(8)} s  checkpoint ${s.checkpoint || '(start)'}`);
+        console.log(`${s.name.padEnd(24)} lag ${String(s.lagEvents).padStart(8)} events  ${s.lagSeconds.toFixed(1).padStart(8)} s  checkpoint ${s.checkpoint || '(start)'}${s.refused ? `  REFUSED: ${s.refused}` : ''}`);
       }
     });
 

@@ -11,6 +11,8 @@ export interface ProjectionStatus {
   /** Seconds since the newest event the read model has not applied was written; 0 when caught up. */
   lagSeconds: number;
   updatedAt: string | null;
+  /** Why the projector refuses this checkpoint (another log's, or beyond the head); null while it follows the log. */
+  refused: string | null;
 }
 
 /** Each read model's checkpoint against the head of the log. */
@@ -35,6 +37,7 @@ export async function projectionStatus(db: Knex, store: EventStore, projections:
         lagEvents: behind ? await store.countAfter(applied) : 0,
         lagSeconds: oldestPending ? Math.max(0, (Date.now() - oldestPending.createdAt.getTime()) / 1000) : 0,
         updatedAt: row?.updated_at.toISOString() ?? null,
+        refused: row?.refused ?? null,
       };
     }),
   );

@@ -135,7 +135,8 @@ describe('admin projections commands', function () {
     expect(staff.status).to.equal(200);
     expect(staff.body.map((s) => s.name)).to.deep.equal(NAMES);
     for (const s of staff.body) {
-      expect(s).to.have.all.keys('name', 'checkpoint', 'head', 'lag_events', 'lag_seconds', 'updated_at');
+      expect(s).to.have.all.keys('name', 'checkpoint', 'head', 'lag_events', 'lag_seconds', 'updated_at', 'refused');
+      expect(s.refused).to.equal(null);
       expect(s.lag_events).to.be.a('number');
     }
   });

@@ -8,6 +8,7 @@ import { allProjections } from '../../src/projections/index.js';
 import { ProjectionRefused } from '../../src/projections/progress.js';
 import { ProjectionRuntime } from '../../src/projections/runtime.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
+import { projectionStatus } from '../../src/projections/status.js';
 import { startTestApi, uniqueName, type Response, type TestApi } from '../support/api.js';
 import { createDatabase, dropDatabase } from '../support/db.js';
 import { requireRedis } from '../support/redis.js';
@@ -133,8 +134,10 @@ describe('checkpoints tied to their event log', function () {
     const usersLine = refusals().find((line) => line.projection === 'users')!;
     expect(usersLine.msg).to.include(oldLog).and.include(newLog).and.include('resumate admin projections rebuild');
     expect((await checkpoints()).every((c) => c.refused?.includes(oldLog))).to.equal(true);
-
     const { db, store, lists, databaseUrl } = server.server.infrastructure;
+    const shown = await projectionStatus(db, store, allProjections);
+    expect(shown.every((s) => s.refused?.includes(oldLog))).to.equal(true, 'the admin status shows why each read model is refused');
+
     await rebuildProjections({ db, store, lists, connectionString: databaseUrl }, { projections: allProjections });
     expect(await checkpoints()).to.satisfy((rows: Checkpoint[]) => rows.every((c) => c.log_id === newLog && c.refused === null));
     await until(async () => (await readyz(server)).status === 200, '/readyz to turn green after the rebuild');

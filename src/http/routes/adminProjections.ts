@@ -20,8 +20,12 @@ const projectionStatusSchema = {
     lag_events: { type: 'integer', minimum: 0, description: 'Events not applied yet.' },
     lag_seconds: { type: 'number', minimum: 0, description: 'Age of the oldest event not applied yet; 0 when caught up.' },
     updated_at: { type: ['string', 'null'], format: 'date-time', description: 'When the checkpoint was last stored.' },
+    refused: {
+      type: ['string', 'null'],
+      description: 'Why the projector refuses this checkpoint (it names another log, or lies beyond the head): nothing is applied until `resumate admin projections rebuild`; null while it follows the log.',
+    },
   },
-  required: ['name', 'checkpoint', 'head', 'lag_events', 'lag_seconds', 'updated_at'],
+  required: ['name', 'checkpoint', 'head', 'lag_events', 'lag_seconds', 'updated_at', 'refused'],
   additionalProperties: false,
 } as const;
 
@@ -43,6 +47,7 @@ export const adminProjectionRouteTable: Route<AdminProjectionDeps>[] = [
         lag_events: s.lagEvents,
         lag_seconds: s.lagSeconds,
         updated_at: s.updatedAt,
+        refused: s.refused,
       }));
     },
   }),
