@@ -14,6 +14,8 @@ export interface EventMetadata {
   userId?: number | null;
   requestId?: string;
   at: string;
+  /** The shape `data` was written in (see src/eventstore/versioning); absent on events written before versions were: 1. */
+  schemaVersion?: number;
   [key: string]: unknown;
 }
 
@@ -46,6 +48,8 @@ export type RecordedEvent<E extends DomainEvent = DomainEvent> = E & {
 export type LogEvent<E extends DomainEvent = DomainEvent> = E & {
   streamId: string;
   position: Position;
+  /** At least the schema version, when it is not 1 (the versioning wrapper needs it to upcast). */
+  metadata?: Pick<EventMetadata, 'schemaVersion'>;
 };
 
 export interface AppendResult {
