@@ -157,3 +157,9 @@ export async function isOwnResume(db: Knex, userId: number, resumeId: number): P
   if (!Number.isInteger(resumeId) || resumeId < 1 || BigInt(resumeId) > MAX_BIGINT) return false;
   return (await db('resumes').where({ id: resumeId, user_id: userId }).first('id')) !== undefined;
 }
+
+/** One page of the user's applications, soft-deleted ones included, in id order after `afterId` (a personal-data export's read). */
+export async function ownJobApplicationsPage(db: Knex, userId: number, afterId: number, limit: number): Promise<JobApplicationView[]> {
+  const rows = (await db('job_applications').where({ user_id: userId }).andWhere('id', '>', afterId).orderBy('id').limit(limit)) as JobApplicationRow[];
+  return rows.map(toJobApplicationView);
+}

@@ -1,3 +1,4 @@
+import { exportOperations } from '../routes/account.js';
 import { adminAiModelOperations } from '../routes/adminAiModels.js';
 import { adminProjectionOperations } from '../routes/adminProjections.js';
 import { aiOperations } from '../routes/ai.js';
@@ -14,6 +15,7 @@ import type { OperationSpec } from './operation.js';
 export const documentedOperations: readonly OperationSpec[] = [
   ...apiRootOperations,
   ...authOperations,
+  ...exportOperations,
   ...resumeOperations,
   ...jobApplicationOperations,
   ...exampleOperations,
