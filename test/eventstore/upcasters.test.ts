@@ -24,6 +24,7 @@ import { listAllModels } from '../../src/projections/aiModels.js';
 import { dailyUsage } from '../../src/projections/aiUsageDaily.js';
 import { ProjectionRuntime } from '../../src/projections/runtime.js';
 import { createDatabase, dropDatabase } from '../support/db.js';
+import { lastLogPosition } from '../support/readModels.js';
 
 type AnyDomainEvent = UserEvent | UsernameEvent | ResumeEvent | JobApplicationEvent | AiModelEvent | AiQuotaEvent;
 
@@ -124,7 +125,8 @@ describe('Versioned events: the v1 fixtures read through today\'s readers', func
     const runtime = new ProjectionRuntime({ db, store, connectionString: database.url, projections: allProjections, logger: pino({ level: 'silent' }), runProjectors: true });
     await runtime.start();
     try {
-      await runtime.catchUp(30_000);
+      // The whole log, not catchUp()'s readable head, which an open transaction elsewhere on the cluster holds back.
+      await runtime.waitFor(allProjections.map((p) => p.name), await lastLogPosition(database.url), 30_000);
     } finally {
       await runtime.stop();
     }
@@ -149,7 +151,6 @@ describe('Versioned events: the upcaster registry', () => {
   it('writes a type at one more than its upcasters, and a type without any at version 1', () => {
     expect(registry.currentVersion('Renamed')).to.equal(3);
     expect(registry.currentVersion('Untouched')).to.equal(1);
-    expect(eventVersions({}).upcasts).to.equal(false);
   });
 
   it('runs the chain from the stored version up, and nothing at the current one', () => {

@@ -21,8 +21,6 @@ export class UnknownEventVersionError extends Error {
 }
 
 export interface EventVersions {
-  /** False while every type is at version 1: readers then have nothing to do. */
-  readonly upcasts: boolean;
   /** The version events of `type` are written at now: one more than its upcasters. */
   currentVersion(type: string): number;
   /** `data` of a `type` event written at `version`, in the current shape. */
@@ -37,7 +35,6 @@ export function eventVersions(chains: UpcasterChains): EventVersions {
   const byType = new Map(Object.entries(chains).filter(([, chain]) => chain.length > 0));
   const currentVersion = (type: string) => (byType.get(type)?.length ?? 0) + 1;
   return {
-    upcasts: byType.size > 0,
     currentVersion,
     upcast(type, data, version) {
       const chain = byType.get(type) ?? [];

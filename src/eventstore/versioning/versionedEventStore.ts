@@ -5,8 +5,8 @@ import { currentEventVersions } from './upcasters.js';
 /**
  * The same store (adapter-specific extras included), writing each event's schema version
  * into its metadata and handing every reader each event in its current shape. Readers never
- * see an old shape; the log is never rewritten. At the current version a read costs one
- * lookup per event, and nothing at all while no type has upcasters.
+ * see an old shape; the log is never rewritten. At the current version a read costs a
+ * lookup per event; one written by a newer ResuMate is refused rather than misread.
  */
 export function versionedEventStore(store: EventStore, versions: EventVersions = currentEventVersions): EventStore {
   const stamp = (event: NewEvent): NewEvent => ({
@@ -27,21 +27,17 @@ export function versionedEventStore(store: EventStore, versions: EventVersions =
     return events;
   };
 
-  const methods: Partial<EventStore> = {
+  const methods: Pick<EventStore, 'append' | 'readStream' | 'readAll' | 'readLog' | 'subscribe'> = {
     append: (streamId, events, options) => store.append(streamId, events.map(stamp), options),
+    async readStream<E extends DomainEvent>(streamId: string, options?: { fromRevision?: bigint; maxCount?: number }) {
+      return toCurrent(await store.readStream<E>(streamId, options));
+    },
+    readAll: async (options) => toCurrent(await store.readAll(options)),
+    readLog: async (options) => toCurrent(await store.readLog(options)),
+    async *subscribe(options) {
+      for await (const batch of store.subscribe(options)) yield toCurrent(batch);
+    },
   };
-  if (versions.upcasts) {
-    Object.assign(methods, {
-      async readStream<E extends DomainEvent>(streamId: string, options?: { fromRevision?: bigint; maxCount?: number }) {
-        return toCurrent(await store.readStream<E>(streamId, options));
-      },
-      readAll: async (options) => toCurrent(await store.readAll(options)),
-      readLog: async (options) => toCurrent(await store.readLog(options)),
-      async *subscribe(options) {
-        for await (const batch of store.subscribe(options)) yield toCurrent(batch);
-      },
-    } satisfies Pick<EventStore, 'readStream' | 'readAll' | 'readLog' | 'subscribe'>);
-  }
   // Bound once: the other methods keep their `this` without a closure per call.
   const bound = new Map<PropertyKey, unknown>(Object.entries(methods));
   return new Proxy(store, {
