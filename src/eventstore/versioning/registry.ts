@@ -21,6 +21,8 @@ export class UnknownEventVersionError extends Error {
 }
 
 export interface EventVersions {
+  /** Some type is past version 1 (until then, readers need no stored versions to upcast). */
+  readonly versioned: boolean;
   /** The version events of `type` are written at now: one more than its upcasters. */
   currentVersion(type: string): number;
   /** `data` of a `type` event written at `version`, in the current shape. */
@@ -35,6 +37,7 @@ export function eventVersions(chains: UpcasterChains): EventVersions {
   const byType = new Map(Object.entries(chains).filter(([, chain]) => chain.length > 0));
   const currentVersion = (type: string) => (byType.get(type)?.length ?? 0) + 1;
   return {
+    versioned: byType.size > 0,
     currentVersion,
     upcast(type, data, version) {
       const chain = byType.get(type) ?? [];

@@ -6,7 +6,8 @@ import { currentEventVersions } from './upcasters.js';
  * The same store (adapter-specific extras included), writing each event's schema version
  * into its metadata and handing every reader each event in its current shape. Readers never
  * see an old shape; the log is never rewritten. At the current version a read costs a
- * lookup per event; one written by a newer ResuMate is refused rather than misread.
+ * lookup per event; one written by a newer ResuMate is refused rather than misread (by
+ * readLog only once this ResuMate has upcasters: until then it reads no versions).
  */
 export function versionedEventStore(store: EventStore, versions: EventVersions = currentEventVersions): EventStore {
   const stamp = (event: NewEvent): NewEvent => ({
@@ -33,7 +34,8 @@ export function versionedEventStore(store: EventStore, versions: EventVersions =
       return toCurrent(await store.readStream<E>(streamId, options));
     },
     readAll: async (options) => toCurrent(await store.readAll(options)),
-    readLog: async (options) => toCurrent(await store.readLog(options)),
+    // The lean read carries versions only when asked: the rebuild pays for them once they matter.
+    readLog: async (options) => toCurrent(await store.readLog({ ...options, schemaVersions: versions.versioned })),
     async *subscribe(options) {
       for await (const batch of store.subscribe(options)) yield toCurrent(batch);
     },
