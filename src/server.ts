@@ -31,6 +31,7 @@ import { exampleRoutes } from './http/routes/examples.js';
 import { jobApplicationRoutes } from './http/routes/jobApplications.js';
 import { resumeRoutes } from './http/routes/resumes.js';
 import { aiRoutes } from './http/routes/ai.js';
+import { accountRoutes } from './http/routes/account.js';
 import { adminAiModelRoutes } from './http/routes/adminAiModels.js';
 import { adminProjectionRoutes } from './http/routes/adminProjections.js';
 import { apiRootRoutes } from './http/routes/apiRoot.js';
@@ -281,6 +282,7 @@ async function serve(
         registerByIp: throttle('throttle:register:ip', t.registrationsPerIp, t.registrationWindowS),
         upgrades,
       }),
+      accountRoutes({ db, commands }),
       adminAiModelRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
       adminProjectionRoutes({ db, store: infrastructure.store, projections: infrastructure.projections.projections }),
       apiRootRoutes(),

@@ -4,6 +4,7 @@ import { createCachedLists } from '../cache/cachedList.js';
 import { loadCliConfig, type Config } from '../config.js';
 import { createKnex, migrateToLatest } from '../db/knex.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
+import { versionedEventStore } from '../eventstore/versioning/versionedEventStore.js';
 import { createLogger } from '../logger.js';
 import type { RebuildDeps } from '../projections/rebuild.js';
 
@@ -23,7 +24,7 @@ export async function withRebuildDeps<T>(run: (deps: RebuildDeps, config: Config
   const db = createKnex(connectionString);
   try {
     await migrateToLatest(db);
-    const store = await PostgresEventStore.connect({ connectionString, poolSize: 4, logger });
+    const store = versionedEventStore(await PostgresEventStore.connect({ connectionString, poolSize: 4, logger }));
     try {
       const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
       try {

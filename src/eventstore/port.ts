@@ -14,6 +14,8 @@ export interface EventMetadata {
   userId?: number | null;
   requestId?: string;
   at: string;
+  /** The shape `data` was written in (see src/eventstore/versioning); absent on events written before versions were: 1. */
+  schemaVersion?: number;
   [key: string]: unknown;
 }
 
@@ -46,6 +48,8 @@ export type RecordedEvent<E extends DomainEvent = DomainEvent> = E & {
 export type LogEvent<E extends DomainEvent = DomainEvent> = E & {
   streamId: string;
   position: Position;
+  /** With `schemaVersions`, at least the schema version when it is not 1 (what an upcaster needs). */
+  metadata?: Pick<EventMetadata, 'schemaVersion'>;
 };
 
 export interface AppendResult {
@@ -59,6 +63,11 @@ export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. Defaults to START. */
   fromPosition?: Position;
   limit: number;
+}
+
+export interface ReadLogOptions extends ReadAllOptions {
+  /** Also each event's schema version (see LogEvent): asked for only once some event type has upcasters, as it costs the rebuild's read. */
+  schemaVersions?: boolean;
 }
 
 export interface SubscribeOptions {
@@ -89,7 +98,7 @@ export interface EventStore {
   /** Events in global order, never past an event whose writer has not committed yet. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** readAll with only what read models use (the rebuild's read of the whole log). */
-  readLog(options: ReadAllOptions): Promise<LogEvent[]>;
+  readLog(options: ReadLogOptions): Promise<LogEvent[]>;
   /** How many events lie after `position`, up to the readable head (lag, a rebuild's progress). */
   countAfter(position: Position): Promise<number>;
   /**

@@ -162,3 +162,9 @@ export async function isOwnResume(db: Knex, userId: number, resumeId: number): P
 export async function exampleApplicationTitles(db: Knex, userId: number): Promise<{ job_title: string; company_name: string }[]> {
   return db('job_applications').where({ user_id: userId, is_example: true }).select<{ job_title: string; company_name: string }[]>('job_title', 'company_name');
 }
+
+/** One page of the user's applications, soft-deleted ones included, in id order after `afterId` (a personal-data export's read). */
+export async function ownJobApplicationsPage(db: Knex, userId: number, afterId: number, limit: number): Promise<JobApplicationView[]> {
+  const rows = (await db('job_applications').where({ user_id: userId }).andWhere('id', '>', afterId).orderBy('id').limit(limit)) as JobApplicationRow[];
+  return rows.map(toJobApplicationView);
+}

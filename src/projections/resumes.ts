@@ -94,3 +94,20 @@ export function listResumes(
 ): Promise<Readable> {
   return runList(() => db('resumes').where({ user_id: userId }), list, resumeListSpec, toView, pageUrl);
 }
+
+/** A resume as its owner's data export holds it: the API's fields and where it came from. */
+export interface OwnResume extends ResumeView {
+  source: string;
+  ai_model: string | null;
+}
+
+/** One page of the user's resumes in id order, after `afterId`: a personal-data export reads them a page at a time. */
+export async function ownResumesPage(db: Knex, userId: number, afterId: number, limit: number): Promise<OwnResume[]> {
+  const rows = (await db('resumes')
+    .select([...COLUMNS, 'source', 'ai_model'])
+    .where({ user_id: userId })
+    .andWhere('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)) as (ResumeRow & { source: string; ai_model: string | null })[];
+  return rows.map((row) => ({ ...toView(row), source: row.source, ai_model: row.ai_model }));
+}

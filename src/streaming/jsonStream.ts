@@ -35,3 +35,48 @@ export function jsonStream(open: string, batches: AsyncIterable<string[]>, close
 export async function* mapChunks<A, B>(chunks: AsyncIterable<A[]>, map: (item: A) => B): AsyncGenerator<B[]> {
   for await (const chunk of chunks) yield chunk.map(map);
 }
+
+/**
+ * A JSON document written as it is produced: an async iterable in it (of pages, as jsonStream
+ * takes them) becomes an array read a page at a time as the client takes the body, also when
+ * nested in an item of another one (a resume's history). What is held at once is a page per
+ * level of nesting, whatever the document's size.
+ */
+export function jsonDocumentStream(document: object): Readable {
+  return Readable.from(jsonPieces(document), { objectMode: false, highWaterMark: 16 * 1024 });
+}
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown[]> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+const streamsPart = (value: unknown): boolean =>
+  isAsyncIterable(value) || (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).some(isAsyncIterable));
+
+async function* jsonPieces(value: unknown): AsyncGenerator<string> {
+  if (!streamsPart(value)) {
+    yield JSON.stringify(value);
+  } else if (isAsyncIterable(value)) {
+    yield '[';
+    const iterator = value[Symbol.asyncIterator]();
+    let first = true;
+    for (;;) {
+      const { done, value: page } = await batchLane(() => iterator.next());
+      if (done) break;
+      for (const item of page) {
+        if (!first) yield ',';
+        first = false;
+        yield* jsonPieces(item);
+      }
+    }
+    yield ']';
+  } else {
+    let separator = '{';
+    for (const [key, part] of Object.entries(value as object)) {
+      if (part === undefined) continue;
+      yield `${separator}${JSON.stringify(key)}:`;
+      separator = ',';
+      yield* jsonPieces(part);
+    }
+    yield separator === '{' ? '{}' : '}';
+  }
+}

@@ -3,10 +3,14 @@ import { randomUUID } from 'node:crypto';
 import {
   WrongExpectedVersionError,
   type EventStore,
+  type LogEvent,
   type NewEvent,
   type Position,
   type RecordedEvent,
 } from '../../src/eventstore/port.js';
+import { eventVersions, UnknownEventVersionError } from '../../src/eventstore/versioning/registry.js';
+import { versionedEventStore } from '../../src/eventstore/versioning/versionedEventStore.js';
+import { until } from '../support/until.js';
 
 export interface ContractSubject {
   store: EventStore;
@@ -297,6 +301,70 @@ export function describeEventStoreContract(
         controller.abort();
         expect(delivered.map((e) => e.streamId)).to.deep.equal([a, b]);
         expect(delivered[0]!.position < delivered[1]!.position).to.equal(true);
+      });
+    });
+
+    describe('versioned events (the wrapper over this adapter)', () => {
+      // Version 1 held `name`; version 2 splits it. The store holds the v1 event as written.
+      const v2 = eventVersions({
+        PersonNamed: [(data) => {
+          const { name, ...rest } = data as { name: string };
+          const [first = '', ...last] = name.split(' ');
+          return { ...rest, firstName: first, lastName: last.join(' ') };
+        }],
+      });
+      const asV2 = { firstName: 'Ada', lastName: 'King Lovelace', n: 1 };
+      let versioned: EventStore;
+      before(() => {
+        versioned = versionedEventStore(store, v2);
+      });
+
+      it('reads data stored at v1 in its v2 shape through readStream, readAll and readLog', async () => {
+        const from = await store.headPosition();
+        const stream = newStream('person');
+        await store.append(stream, [event('PersonNamed', { name: 'Ada King Lovelace', n: 1 }), event('Other', { name: 'kept' })], { expectedRevision: 'no_stream' });
+        const [named, other] = await versioned.readStream(stream);
+        expect(named!.data).to.deep.equal(asV2);
+        expect(named!.metadata).to.include({ schemaVersion: 2, requestId: 'contract' });
+        expect(other!.data, 'a type without upcasters is untouched').to.deep.equal({ name: 'kept' });
+        let all: RecordedEvent[] = [];
+        await until(async () => (all = (await versioned.readAll({ fromPosition: from, limit: 1000 })).filter((e) => e.streamId === stream)).length === 2, 'the appended events to become readable');
+        expect(all.map((e) => e.data)).to.deep.equal([asV2, { name: 'kept' }]);
+        const log = (await versioned.readLog({ fromPosition: from, limit: 1000 })).filter((e) => e.streamId === stream);
+        expect(log.map((e) => e.data)).to.deep.equal([asV2, { name: 'kept' }]);
+      });
+
+      it('delivers data stored at v1 in its v2 shape to subscribers', async () => {
+        const from = await store.headPosition();
+        const stream = newStream('person');
+        await store.append(stream, [event('PersonNamed', { name: 'Ada King Lovelace', n: 1 })], { expectedRevision: 'no_stream' });
+        const [delivered] = await collect(versioned, from, new Set([stream]), 1);
+        expect(delivered!.data).to.deep.equal(asV2);
+      });
+
+      it('stamps what it appends with the current version and reads it back unchanged', async () => {
+        const from = await store.headPosition();
+        const stream = newStream('person');
+        await versioned.append(stream, [event('PersonNamed', asV2), event('Other')], { expectedRevision: 'no_stream' });
+        const [stored, other] = await store.readStream(stream);
+        expect(stored!.metadata.schemaVersion).to.equal(2);
+        expect(other!.metadata.schemaVersion).to.equal(1);
+        expect((await versioned.readStream(stream))[0]!.data).to.deep.equal(asV2);
+        // The log is read up to the readable head, which another open transaction may hold back a while.
+        let log: LogEvent[] = [];
+        await until(async () => (log = (await versioned.readLog({ fromPosition: from, limit: 1000 })).filter((e) => e.streamId === stream)).length === 2, 'the appended events to become readable');
+        expect(log.map((e) => e.data)).to.deep.equal([asV2, {}]);
+      });
+
+      it('refuses an event written by a newer version than it knows', async () => {
+        const stream = newStream('person');
+        await store.append(stream, [{ ...event('PersonNamed', asV2), metadata: { at, schemaVersion: 3 } }], { expectedRevision: 'no_stream' });
+        try {
+          await versioned.readStream(stream);
+          expect.fail('expected an UnknownEventVersionError');
+        } catch (err) {
+          expect(err).to.be.instanceOf(UnknownEventVersionError);
+        }
       });
     });
   });

@@ -12,6 +12,7 @@ import {
   type NewEvent,
   type Position,
   type ReadAllOptions,
+  type ReadLogOptions,
   type RecordedEvent,
   type SubscribeOptions,
 } from '../port.js';
@@ -73,16 +74,20 @@ const READ_ALL_SQL = `SELECT ${SELECT_COLUMNS} FROM events e
 /**
  * READ_ALL_SQL's horizon and order with only what read models use, every column as text: a
  * rebuild spends much of its time reading, and most of what readAll decodes per event
- * (revision, metadata, creation time) it would never look at.
+ * (revision, metadata, creation time) it would never look at. Of the metadata, only the
+ * schema version when asked for, and NULL when it is 1, so an event at version 1 costs no object.
  */
-const READ_LOG_SQL = `SELECT e.transaction_id::text, e.global_position::text, e.type, e.data::text, e.stream_id
+const readLogSql = (schemaVersions: boolean) => `SELECT e.transaction_id::text, e.global_position::text, e.type, e.data::text, e.stream_id${
+  schemaVersions ? `, NULLIF(e.metadata->>'schemaVersion', '1')` : ''}
   FROM events e
   WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
     AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY e.transaction_id, e.global_position
   LIMIT $3`;
+const READ_LOG_SQL = readLogSql(false);
+const READ_LOG_WITH_VERSIONS_SQL = readLogSql(true);
 const asText = { getTypeParser: () => (value: string) => value };
-type LogColumns = [transactionId: string, globalPosition: string, type: string, data: string, streamId: string];
+type LogColumns = [transactionId: string, globalPosition: string, type: string, data: string, streamId: string, schemaVersion?: string | null];
 
 /**
  * What a subscriber reads in one round trip: READ_ALL_SQL's rows, each also saying whether
@@ -116,6 +121,12 @@ function toRecorded(row: EventRow): RecordedEvent {
     metadata: row.metadata,
     createdAt: row.created_at,
   };
+}
+
+function toLogEvent([transactionId, globalPosition, type, data, streamId, schemaVersion]: LogColumns): LogEvent {
+  const event: LogEvent = { type, data: JSON.parse(data) as unknown, position: encodePosition(transactionId, globalPosition), streamId };
+  if (schemaVersion != null) event.metadata = { schemaVersion: Number(schemaVersion) };
+  return event;
 }
 
 function isPgError(err: unknown): err is pg.DatabaseError {
@@ -200,15 +211,10 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
-  async readLog({ fromPosition = START, limit }: ReadAllOptions): Promise<LogEvent[]> {
+  async readLog({ fromPosition = START, limit, schemaVersions = false }: ReadLogOptions): Promise<LogEvent[]> {
     const from = decodePosition(fromPosition);
-    const { rows } = await this.pool.query<LogColumns>({ text: READ_LOG_SQL, values: [from.transactionId, from.globalPosition, limit], rowMode: 'array', types: asText });
-    return rows.map(([transactionId, globalPosition, type, data, streamId]) => ({
-      type,
-      data: JSON.parse(data) as unknown,
-      position: encodePosition(transactionId, globalPosition),
-      streamId,
-    }));
+    const { rows } = await this.pool.query<LogColumns>({ text: schemaVersions ? READ_LOG_WITH_VERSIONS_SQL : READ_LOG_SQL, values: [from.transactionId, from.globalPosition, limit], rowMode: 'array', types: asText });
+    return rows.map(toLogEvent);
   }
 
   async *subscribe({ fromPosition = START, signal, maxBatchSize = 500, wakeOn }: SubscribeOptions): AsyncIterable<RecordedEvent[]> {

@@ -1,3 +1,4 @@
+import { accountRouteTable } from '../routes/account.js';
 import { adminAiModelRouteTable } from '../routes/adminAiModels.js';
 import { adminProjectionRouteTable } from '../routes/adminProjections.js';
 import { aiRouteTable } from '../routes/ai.js';
@@ -14,6 +15,7 @@ import type { RouteSpec } from '../route.js';
 export const documentedRoutes: readonly RouteSpec[] = [
   ...apiRootRouteTable,
   ...authRouteTable,
+  ...accountRouteTable,
   ...resumeRouteTable,
   ...jobApplicationRouteTable,
   ...exampleRouteTable,
