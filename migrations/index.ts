@@ -10,6 +10,7 @@ import * as moveCheckpoint from './20261130_01_move_checkpoint.js';
 import * as goneResumes from './20261203_01_gone_resumes.js';
 import * as streamSnapshots from './20261203_02_stream_snapshots.js';
 import * as ownerCounts from './20261203_03_owner_counts.js';
+import * as dataKeys from './20261203_04_data_keys.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list works
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261203_01_gone_resumes': goneResumes,
   '20261203_02_stream_snapshots': streamSnapshots,
   '20261203_03_owner_counts': ownerCounts,
+  '20261203_04_data_keys': dataKeys,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

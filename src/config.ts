@@ -8,6 +8,8 @@ export interface Config {
   database: { kind: 'embedded' } | { kind: 'url'; url: string };
   secretKey: string;
   secretKeyIsDefault: boolean;
+  /** DATA_KEY_ENCRYPTION_KEY as given (base64); src/eventstore/shredding/keyEncryptionKey.ts checks and resolves it. */
+  dataKeyEncryptionKey?: string;
   debug: boolean;
   allowedHosts: string[];
   corsAllowedOrigins: string[];
@@ -186,6 +188,7 @@ const envSchema = z.object({
   DB_HOST: optional,
   DB_PORT: port(5432),
   SECRET_KEY: optional,
+  DATA_KEY_ENCRYPTION_KEY: optional,
   DEBUG: bool(false),
   ALLOWED_HOSTS: list(allowedHost).optional(),
   CORS_ALLOWED_ORIGINS: list(corsOrigin).default([]),
@@ -276,6 +279,7 @@ function assemble(e: Env, present: Record<string, unknown>): Config {
     database: databaseFrom(e, present),
     secretKey: e.SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
     secretKeyIsDefault: !e.SECRET_KEY,
+    dataKeyEncryptionKey: e.DATA_KEY_ENCRYPTION_KEY,
     debug: e.DEBUG,
     allowedHosts: e.ALLOWED_HOSTS ?? DEBUG_ALLOWED_HOSTS,
     corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS,
@@ -412,6 +416,7 @@ export function describeConfig(config: Config): { [K in keyof Config]-?: unknown
     database: database.kind === 'url' ? { kind: 'url', url: maskUrl(database.url) } : database,
     secretKey: config.secretKeyIsDefault ? 'development default (DEBUG only)' : MASK,
     secretKeyIsDefault: config.secretKeyIsDefault,
+    dataKeyEncryptionKey: config.dataKeyEncryptionKey === undefined ? (config.debug ? 'derived from SECRET_KEY (DEBUG only)' : undefined) : MASK,
     debug: config.debug,
     allowedHosts: config.allowedHosts,
     corsAllowedOrigins: config.corsAllowedOrigins,

@@ -8,6 +8,7 @@ import type { Cache } from './cache/cache.js';
 import { createKnex, migrateToLatest } from './db/knex.js';
 import { createEventStore } from './eventstore/createEventStore.js';
 import { limitAppendSize } from './eventstore/appendSizeLimit.js';
+import { openKeyring, withShredding, type Keyring } from './eventstore/shredding/index.js';
 import type { EventStore } from './eventstore/port.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { answerParserRefusals } from './http/clientError.js';
@@ -63,6 +64,8 @@ export interface Infrastructure {
   databaseUrl: string;
   db: Knex;
   store: EventStore;
+  /** The data keys the store seals personal data with: erasure destroys one. */
+  keyring: Keyring;
   cache: Cache;
   lists: CachedLists;
   projections: ProjectionRuntime;
@@ -121,7 +124,9 @@ export async function startInfrastructure(
       throw unusableDatabase(err, embedded ? 'the embedded PostgreSQL' : maskUrl(databaseUrl));
     });
     if (applied.length > 0) logger.info(`database migrated: ${applied.length} migration(s) applied`);
-    const rawStore = limitAppendSize(await createEventStore(config.eventStore, databaseUrl, logger), config.maxAppendBytes);
+    const keyring = await openKeyring(config, db, databaseUrl, logger);
+    opened.push(keyring);
+    const rawStore = withShredding(limitAppendSize(await createEventStore(config.eventStore, databaseUrl, logger), config.maxAppendBytes), keyring);
     opened.push(rawStore);
     const store = metrics ? instrumentEventStore(rawStore, metrics) : rawStore;
     const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
@@ -143,6 +148,7 @@ export async function startInfrastructure(
       databaseUrl,
       db,
       store,
+      keyring,
       cache,
       lists,
       projections,

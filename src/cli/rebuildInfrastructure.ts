@@ -4,6 +4,7 @@ import { createCachedLists } from '../cache/cachedList.js';
 import { loadConfig } from '../config.js';
 import { createKnex, migrateToLatest } from '../db/knex.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
+import { openKeyring, withShredding } from '../eventstore/shredding/index.js';
 import { createLogger } from '../logger.js';
 import type { RebuildDeps } from '../projections/rebuild.js';
 
@@ -23,7 +24,8 @@ export async function withRebuildDeps<T>(run: (deps: RebuildDeps) => Promise<T>)
   const db = createKnex(connectionString);
   try {
     await migrateToLatest(db);
-    const store = await PostgresEventStore.connect({ connectionString, poolSize: 4, logger });
+    const keyring = await openKeyring(config, db, connectionString, logger);
+    const store = withShredding(await PostgresEventStore.connect({ connectionString, poolSize: 4, logger }), keyring);
     try {
       const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
       try {
@@ -33,6 +35,7 @@ export async function withRebuildDeps<T>(run: (deps: RebuildDeps) => Promise<T>)
       }
     } finally {
       await store.close();
+      await keyring.close();
     }
   } finally {
     await db.destroy();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { freePort } from './net.js';
 import { redisUrl } from './redis.js';
+import { TEST_DATA_KEY_ENCRYPTION_KEY } from './dataKeys.js';
 
 export const CHILD_SECRET_KEY = 'child-api-secret-key-that-is-long-enough-for-hs256';
 
@@ -71,6 +72,7 @@ export function childEnv(databaseUrl: string, env: Record<string, string> = {}):
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `child:${randomBytes(6).toString('hex')}:`,
     SECRET_KEY: CHILD_SECRET_KEY,
+    DATA_KEY_ENCRYPTION_KEY: TEST_DATA_KEY_ENCRYPTION_KEY,
     ALLOWED_HOSTS: '*',
     HOST: '127.0.0.1',
     DEBUG: 'False',
