@@ -103,7 +103,7 @@ async function accountOf(store: EventStore, id: number) {
 async function describeExisting(store: EventStore, username: string): Promise<string> {
   const id = await resolveUserRef(store, username);
   const account = id === undefined ? undefined : await accountOf(store, id);
-  if (!account || account.status === 'absent') return 'not staff';
+  if (!account || account.status === 'absent' || account.status === 'erased') return 'not staff';
   return `${account.isStaff ? 'staff' : 'not staff'}, ${account.status}`;
 }
 

@@ -67,7 +67,7 @@ export async function deactivateUser(deps: CommandDeps, id: number, context: Com
 export async function upgradePasswordHash(deps: CommandDeps, id: number, legacyHash: string, passwordHash: string, context: CommandContext): Promise<void> {
   const stillLegacy: typeof userDecider = {
     ...userDecider,
-    decide: (command, state) => (state.status !== 'absent' && state.passwordHash === legacyHash ? userDecider.decide(command, state) : []),
+    decide: (command, state) => (state.status !== 'absent' && state.status !== 'erased' && state.passwordHash === legacyHash ? userDecider.decide(command, state) : []),
   };
   const { position } = await handleCommand(deps.store, stillLegacy, userStream(id), {
     type: 'ChangePassword',
