@@ -28,6 +28,7 @@ import { seedExamplesAtStart } from './commands/examples.js';
 import { sequenceIds } from './db/ids.js';
 import { postgresSnapshots } from './db/streamSnapshots.js';
 import { authRoutes } from './http/routes/auth.js';
+import { erasureRoutes } from './http/routes/account.js';
 import { exampleRoutes } from './http/routes/examples.js';
 import { jobApplicationRoutes } from './http/routes/jobApplications.js';
 import { resumeRoutes } from './http/routes/resumes.js';
@@ -238,6 +239,7 @@ async function serve(
     blacklist: cacheBlacklist(cache),
   });
   const { throttling: t } = config;
+  const passwordHashing = hashingPool(config.passwordHashing);
   const throttleStore = throttleStoreOf(cache);
   const throttle = (keyPrefix: string, limit: number, windowS: number) => createThrottle(throttleStore, { keyPrefix, limit, windowS, logger });
   const recordRequest = requestDurationRecorder(metrics.httpRequestDuration);
@@ -271,7 +273,7 @@ async function serve(
         db,
         commands,
         hasher,
-        hashing: hashingPool(config.passwordHashing),
+        hashing: passwordHashing,
         tokens,
         devices: deviceCookies(config.secretKey),
         login: loginThrottle({
@@ -281,6 +283,7 @@ async function serve(
         }),
         registerByIp: throttle('throttle:register:ip', t.registrationsPerIp, t.registrationWindowS),
       }),
+      erasureRoutes({ erasure: { ...commands, keyring: infrastructure.keyring, db }, hasher, hashing: passwordHashing, bodyLimitBytes: config.bodyLimitBytes }),
       adminAiModelRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
       adminProjectionRoutes({ db, store: infrastructure.store, projections: infrastructure.projections.projections }),
       apiRootRoutes(),

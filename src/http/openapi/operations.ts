@@ -3,6 +3,7 @@ import { adminProjectionOperations } from '../routes/adminProjections.js';
 import { aiOperations } from '../routes/ai.js';
 import { apiRootOperations } from '../routes/apiRoot.js';
 import { authOperations } from '../routes/auth.js';
+import { erasureOperations } from '../routes/account.js';
 import { exampleOperations } from '../routes/examples.js';
 import { healthOperations } from '../routes/health.js';
 import { jobApplicationOperations } from '../routes/jobApplications.js';
@@ -14,6 +15,7 @@ import type { OperationSpec } from './operation.js';
 export const documentedOperations: readonly OperationSpec[] = [
   ...apiRootOperations,
   ...authOperations,
+  ...erasureOperations,
   ...resumeOperations,
   ...jobApplicationOperations,
   ...exampleOperations,
