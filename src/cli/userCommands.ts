@@ -15,6 +15,7 @@ import { createLogger } from '../logger.js';
 import type { Infrastructure } from '../server.js';
 import { CliFailure, reportingFailures } from './cliFailure.js';
 import { withInfrastructure } from './infrastructure.js';
+import { registerUserErasure } from './userErasure.js';
 
 const registration = bodyValidator(registerBody);
 /** The server module loads only for commands that write (see infrastructure.ts). */
@@ -23,7 +24,7 @@ const commandDeps = async (infra: Infrastructure) => (await import('../server.js
 const ADMIN_VARIABLES = ['DJANGO_SUPERUSER_', 'ADMIN_'].flatMap((prefix) => ['USERNAME', 'EMAIL', 'PASSWORD'].map((field) => `${prefix}${field}`));
 const fromEnv = (field: string): string | undefined => process.env[`ADMIN_${field}`] ?? process.env[`DJANGO_SUPERUSER_${field}`];
 
-/** `users create-admin|deactivate|list`. */
+/** `users create-admin|deactivate|erase|list`. */
 export function registerUserCommands(program: Command): void {
   const users = program.command('users').description('accounts (every change is an event)');
 
@@ -68,6 +69,8 @@ export function registerUserCommands(program: Command): void {
         console.log(message);
       }),
     );
+
+  registerUserErasure(users);
 
   users
     .command('list')
