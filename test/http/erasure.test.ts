@@ -81,16 +81,19 @@ describe('DELETE /api/auth/me/ (erasure)', function () {
   let api: TestApi;
   let database: { url: string; name: string };
   let rebuildDatabase: { url: string; name: string };
+  let raceRebuildDatabase: { url: string; name: string };
   before(async function () {
     await requireRedis(this);
     database = await createDatabase('resumate_erasure');
     rebuildDatabase = await createDatabase('resumate_erasure_rebuild');
+    raceRebuildDatabase = await createDatabase('resumate_erasure_race');
     api = await startTestApi({ DATABASE_URL: database.url });
   });
   after(async () => {
     await api?.stop();
     if (database) await dropDatabase(database.name);
     if (rebuildDatabase) await dropDatabase(rebuildDatabase.name);
+    if (raceRebuildDatabase) await dropDatabase(raceRebuildDatabase.name);
   });
 
   it('asks for the password: missing is 400, wrong is 400 on `password`, nothing is erased', async () => {
@@ -154,5 +157,41 @@ describe('DELETE /api/auth/me/ (erasure)', function () {
     expect(again.id).to.not.equal(alice.id);
     expect((await again.get('/api/resumes/')).body).to.deep.equal([]);
     expect((await alice.get('/api/auth/me/')).status, "the old account's token does not become the new one's").to.equal(401);
+  });
+
+  it('racing writes by the same user: nothing of anyone else is lost and none of the person stays readable', async () => {
+    const alice = await api.newUser();
+    const bob = await api.newUser();
+    const existing = await alice.post<{ id: number }>(APPS, { job_title: 'Engineer', company_name: `race-company-${uniqueName('x')}` });
+    const texts = Array.from({ length: 12 }, (_, i) => `race-${i}-${uniqueName('x')}`);
+    const aliceWrites = texts.map((text, i) =>
+      i % 3 === 0
+        ? alice.post('/api/resumes/', { title: text, content: text })
+        : i % 3 === 1
+          ? alice.post(APPS, { job_title: 'Engineer', company_name: 'Acme', notes: text })
+          : alice.patch(`${APPS}${existing.body.id}/`, { notes: text }),
+    );
+    const bobWrites = Array.from({ length: 6 }, (_, i) => bob.post<{ id: number }>('/api/resumes/', { title: `bob ${i}`, content: `bob content ${i}` }));
+    const [erased, aliceResults, bobResults] = await Promise.all([eraseMe(api, alice, { password: alice.password }), Promise.all(aliceWrites), Promise.all(bobWrites)]);
+    expect(erased.status).to.equal(204);
+    for (const result of aliceResults) expect([200, 201, 401, 404, 409], JSON.stringify(result.body)).to.include(result.status);
+    expect(bobResults.map((r) => r.status)).to.deep.equal(bobResults.map(() => 201));
+
+    const bobResumes = (await bob.get<{ id: number }[]>('/api/resumes/')).body.map((r) => r.id).sort();
+    expect(bobResumes).to.deep.equal(bobResults.map((r) => r.body.id).sort());
+    await waitForWholeLog(database.url);
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      for (const table of ['resumes', 'job_applications', 'job_application_events']) {
+        const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table} WHERE user_id = $1`, [alice.id]);
+        expect(rows[0]!.n, table).to.equal('0');
+      }
+    } finally {
+      await client.end();
+    }
+    expect(await rowsContaining(database.url, [alice.email, ...texts])).to.deep.equal([]);
+    const [live, rebuilt] = [await dumpReadModels(database.url), await rebuildReadModels(database.url, raceRebuildDatabase.url)];
+    expect(rebuilt).to.deep.equal(live);
   });
 });
