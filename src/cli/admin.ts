@@ -7,6 +7,7 @@ import { registerProjectionCommands } from './projectionCommands.js';
 import { registerHistoryCommands } from './historyCommands.js';
 import { registerUserCommands } from './userCommands.js';
 import { registerImportCommands } from './importCommands.js';
+import { registerPrivacyCommands } from './privacyCommands.js';
 import { seedExamples } from '../commands/examples.js';
 import { aiModelExists, configureAiModel, deactivateAiModel, updateAiModel } from '../commands/aiModels.js';
 import type { CommandDeps } from '../commands/deps.js';
@@ -30,6 +31,7 @@ registerProjectionCommands(program);
 registerHistoryCommands(program);
 registerUserCommands(program);
 registerImportCommands(program);
+registerPrivacyCommands(program);
 
 const examples = program.command('examples').description('the public example job applications');
 examples
