@@ -11,6 +11,7 @@ import * as goneResumes from './20261203_01_gone_resumes.js';
 import * as streamSnapshots from './20261203_02_stream_snapshots.js';
 import * as ownerCounts from './20261203_03_owner_counts.js';
 import * as logIdentity from './20261203_04_log_identity.js';
+import * as dataKeys from './20261203_05_data_keys.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list works
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261203_02_stream_snapshots': streamSnapshots,
   '20261203_03_owner_counts': ownerCounts,
   '20261203_04_log_identity': logIdentity,
+  '20261203_05_data_keys': dataKeys,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

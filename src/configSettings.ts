@@ -134,6 +134,10 @@ const declared = z.object({
   redis,
   secretKey: masked(setting('SECRET_KEY', z.string().optional(), { meaning: 'signs JWTs (HS256)', default: 'required unless `DEBUG=True`' }), (key) =>
     key === DEVELOPMENT_SECRET_KEY ? 'development default (DEBUG only)' : MASK),
+  dataKeyEncryptionKey: secret(setting('DATA_KEY_ENCRYPTION_KEY', z.string().trim().optional(), {
+    meaning: '32 random bytes in base64 (`openssl rand -base64 32`): wraps every user\'s data key (see [Privacy](#privacy-erasure-and-export)). Keep it with your secrets, apart from database backups; the same value for every process of a deployment; losing it loses every user\'s personal data',
+    default: 'required unless `DEBUG=True` (then derived from `SECRET_KEY` with HKDF-SHA256: development only)',
+  })),
   debug: setting('DEBUG', bool(false), { meaning: 'development mode', default: '`False` (`npm start`: `True`)' }),
   allowedHosts: setting('ALLOWED_HOSTS', allowedHosts().optional(), {
     meaning: 'comma list, `*` allowed; Django\'s rules (`.example.com` = the domain and its subdomains, port ignored); another Host gets 400. `/healthz`, `/readyz`, `/metrics` answer any Host',

@@ -7,7 +7,7 @@ import { createCache } from './cache/createCache.js';
 import type { Cache } from './cache/cache.js';
 import { createKnex, migrateToLatest } from './db/knex.js';
 import { createEventStore } from './eventstore/createEventStore.js';
-import { limitAppendSize } from './eventstore/appendSizeLimit.js';
+import { openKeyring, type Keyring } from './eventstore/shredding/index.js';
 import type { EventStore } from './eventstore/port.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { answerParserRefusals } from './http/clientError.js';
@@ -66,6 +66,8 @@ export interface Infrastructure {
   databaseUrl: string;
   db: Knex;
   store: EventStore;
+  /** The data keys the store seals personal data with: erasure destroys one. */
+  keyring: Keyring;
   cache: Cache;
   lists: CachedLists;
   projections: ProjectionRuntime;
@@ -124,7 +126,9 @@ export async function startInfrastructure(
       throw unusableDatabase(err, embedded ? 'the embedded PostgreSQL' : maskUrl(databaseUrl));
     });
     if (applied.length > 0) logger.info(`database migrated: ${applied.length} migration(s) applied`);
-    const rawStore = limitAppendSize(await createEventStore(config.eventStore, databaseUrl, logger), config.maxAppendBytes);
+    const keyring = await openKeyring(config, db, databaseUrl, logger);
+    opened.push(keyring);
+    const rawStore = await createEventStore(config.eventStore, databaseUrl, logger, { keyring, maxAppendBytes: config.maxAppendBytes });
     opened.push(rawStore);
     const store = metrics ? instrumentEventStore(rawStore, metrics) : rawStore;
     const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
@@ -146,6 +150,7 @@ export async function startInfrastructure(
       databaseUrl,
       db,
       store,
+      keyring,
       cache,
       lists,
       projections,
@@ -282,7 +287,7 @@ async function serve(
         registerByIp: throttle('throttle:register:ip', t.registrationsPerIp, t.registrationWindowS),
         upgrades,
       }),
-      accountRoutes({ db, commands }),
+      accountRoutes({ db, commands, erasure: { ...commands, keyring: infrastructure.keyring, db }, hasher, hashing, bodyLimitBytes: config.bodyLimitBytes }),
       adminAiModelRoutes({ db, commands, lists: infrastructure.lists, config, logger }),
       adminProjectionRoutes({ db, store: infrastructure.store, projections: infrastructure.projections.projections }),
       apiRootRoutes(),

@@ -10,6 +10,7 @@ import { registerImportCommands } from './importCommands.js';
 import { seedExamples } from '../commands/seedExamples.js';
 import { configureAiModel, deactivateAiModel, updateAiModel } from '../commands/aiModels.js';
 import { aiModelExists } from '../projections/aiModelExists.js';
+import { registerPrivacyCommands } from './privacyCommands.js';
 import type { CommandDeps } from '../commands/deps.js';
 import type { CommandContext } from '../domain/decider.js';
 import { AI_PROVIDERS, newAiModelSettings } from '../domain/aiModel/index.js';
@@ -31,6 +32,7 @@ registerProjectionCommands(program);
 registerHistoryCommands(program);
 registerUserCommands(program);
 registerImportCommands(program);
+registerPrivacyCommands(program);
 
 const examples = program.command('examples').description('the public example job applications');
 examples

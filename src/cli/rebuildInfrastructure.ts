@@ -4,6 +4,7 @@ import { createCachedLists } from '../cache/cachedList.js';
 import { loadCliConfig, type Config } from '../config.js';
 import { createKnex, migrateToLatest } from '../db/knex.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgresEventStore.js';
+import { openKeyring, withShredding } from '../eventstore/shredding/index.js';
 import { versionedEventStore } from '../eventstore/versioning/versionedEventStore.js';
 import { createLogger } from '../logger.js';
 import type { RebuildDeps } from '../projections/rebuild.js';
@@ -24,7 +25,8 @@ export async function withRebuildDeps<T>(run: (deps: RebuildDeps, config: Config
   const db = createKnex(connectionString);
   try {
     await migrateToLatest(db);
-    const store = versionedEventStore(await PostgresEventStore.connect({ connectionString, poolSize: 4, logger }));
+    const keyring = await openKeyring(config, db, connectionString, logger);
+    const store = versionedEventStore(withShredding(await PostgresEventStore.connect({ connectionString, poolSize: 4, logger }), keyring));
     try {
       const cache = await createCache(config.redis, logger, config.redisKeyPrefix);
       try {
@@ -34,6 +36,7 @@ export async function withRebuildDeps<T>(run: (deps: RebuildDeps, config: Config
       }
     } finally {
       await store.close();
+      await keyring.close();
     }
   } finally {
     await db.destroy();

@@ -15,12 +15,13 @@ import { createLogger } from '../logger.js';
 import type { Infrastructure } from '../server.js';
 import { CliFailure, reportingFailures } from './cliFailure.js';
 import { withInfrastructure } from './infrastructure.js';
+import { registerUserErasure } from './userErasure.js';
 
 const registration = bodyValidator(registerBody);
 /** The server module loads only for commands that write (see infrastructure.ts). */
 const commandDeps = async (infra: Infrastructure) => (await import('../server.js')).commandDeps(infra);
 
-/** `users create-admin|deactivate|list`. */
+/** `users create-admin|deactivate|erase|list`. */
 export function registerUserCommands(program: Command): void {
   const users = program.command('users').description('accounts (every change is an event)');
 
@@ -66,6 +67,8 @@ export function registerUserCommands(program: Command): void {
       }),
     );
 
+  registerUserErasure(users);
+
   users
     .command('list')
     .description('every account, oldest first, from the users read model')
@@ -100,7 +103,7 @@ async function accountOf(store: EventStore, id: number) {
 async function describeExisting(store: EventStore, username: string): Promise<string> {
   const id = await resolveUserRef(store, username);
   const account = id === undefined ? undefined : await accountOf(store, id);
-  if (!account || account.status === 'absent') return 'not staff';
+  if (!account || account.status === 'absent' || account.status === 'erased') return 'not staff';
   return `${account.isStaff ? 'staff' : 'not staff'}, ${account.status}`;
 }
 

@@ -60,6 +60,6 @@ export async function deleteResume(deps: CommandDeps, input: { id: number; userI
 async function usernameOf(store: EventStore, userId: number): Promise<string> {
   const events = await store.readStream<UserEvent>(userStream(userId));
   const user = events.reduce(userDecider.evolve, userDecider.initialState());
-  if (user.status === 'absent') throw new NotFound();
+  if (user.status === 'absent' || user.status === 'erased') throw new NotFound();
   return user.username;
 }

@@ -91,7 +91,7 @@ async function findExampleUser(commands: CommandDeps): Promise<number | undefine
   const { reservedBy } = reservation.reduce(usernameDecider.evolve, usernameDecider.initialState());
   if (reservedBy === null) return undefined;
   const user = (await commands.store.readStream<UserEvent>(userStream(reservedBy))).reduce(userDecider.evolve, userDecider.initialState());
-  if (user.status === 'absent') throw new ExampleOwnerUnusable(`The username "${EXAMPLE_USERNAME}" is reserved but its account is not recorded yet; run the command again.`);
+  if (user.status === 'absent' || user.status === 'erased') throw new ExampleOwnerUnusable(`The username "${EXAMPLE_USERNAME}" is reserved but its account is not recorded yet; run the command again.`);
   if (user.passwordHash !== UNUSABLE_PASSWORD) {
     throw new ExampleOwnerUnusable(`The username "${EXAMPLE_USERNAME}" belongs to an account that can log in; refusing to attach example data to it.`);
   }

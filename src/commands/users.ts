@@ -7,13 +7,13 @@ import type { CommandDeps } from './deps.js';
 import { RETRY } from './retry.js';
 
 /** The log enforces uniqueness: a lost race re-reads and answers "already exists". */
-const usernames = aggregate({
+export const usernameAggregate = aggregate({
   decider: usernameDecider,
   streamOf: (command) => usernameStream(command.data.username),
   retry: RETRY.few,
 });
 
-const users = aggregate({
+export const userAggregate = aggregate({
   decider: userDecider,
   streamOf: (command) => userStream(command.data.id),
   retry: RETRY.few,
@@ -29,7 +29,7 @@ interface UpgradeLegacyHash {
 const stillLegacy: Decider<UpgradeLegacyHash, UserEvent, User> = {
   ...userDecider,
   decide: ({ data: { legacyHash, ...change } }, state) =>
-    state.status !== 'absent' && state.passwordHash === legacyHash ? userDecider.decide({ type: 'ChangePassword', data: change }, state) : [],
+    state.status !== 'absent' && state.status !== 'erased' && state.passwordHash === legacyHash ? userDecider.decide({ type: 'ChangePassword', data: change }, state) : [],
 };
 
 const legacyHashUpgrades = aggregate({
@@ -62,17 +62,17 @@ export async function registerReservedUser(deps: CommandDeps, user: NewUser, con
 
 async function recordUser(deps: CommandDeps, user: NewUser, context: CommandContext): Promise<number> {
   const id = await deps.ids.next('user');
-  await usernames.run(deps, { type: 'ReserveUsername', data: { username: user.username, userId: id, at: context.at } }, context);
-  await users.run(deps, { type: 'RegisterUser', data: { id, ...user, at: context.at } }, context);
+  await usernameAggregate.run(deps, { type: 'ReserveUsername', data: { username: user.username, userId: id, at: context.at } }, context);
+  await userAggregate.run(deps, { type: 'RegisterUser', data: { id, ...user, at: context.at } }, context);
   return id;
 }
 
 export async function changePassword(deps: CommandDeps, id: number, passwordHash: string, context: CommandContext): Promise<void> {
-  await users.run(deps, { type: 'ChangePassword', data: { id, passwordHash, at: context.at } }, context);
+  await userAggregate.run(deps, { type: 'ChangePassword', data: { id, passwordHash, at: context.at } }, context);
 }
 
 export async function deactivateUser(deps: CommandDeps, id: number, context: CommandContext): Promise<void> {
-  await users.run(deps, { type: 'DeactivateUser', data: { id, at: context.at } }, context);
+  await userAggregate.run(deps, { type: 'DeactivateUser', data: { id, at: context.at } }, context);
 }
 
 /**

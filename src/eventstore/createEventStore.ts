@@ -1,16 +1,35 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { limitAppendSize } from './appendSizeLimit.js';
 import { createEventStoreDbStore } from './eventStoreDb.js';
 import type { EventStore } from './port.js';
 import { PostgresEventStore } from './postgres/postgresEventStore.js';
+import { withShredding, type Keyring } from './shredding/index.js';
 import { versionedEventStore } from './versioning/versionedEventStore.js';
+
+export interface EventStoreLayers {
+  /** Seals personal data at append and opens it at read (crypto-shredding). */
+  keyring?: Keyring;
+  /** Refuses an append larger than this, measured as stored (after sealing). */
+  maxAppendBytes?: number;
+}
 
 /**
  * EventStoreDB when EVENTSTORE_CONNECTION_STRING is set, otherwise the PostgreSQL `events`
- * table; either way with versioned events (every reader sees each event in its current shape).
+ * table. Layered from the domain inwards: versions (readers see each event in its current
+ * shape), then personal data sealed, then the size limit, then the adapter. Upcasters thus see
+ * opened data, and the limit measures the bytes the store receives.
  */
-export async function createEventStore(config: Config['eventStore'], databaseUrl: string, logger: Logger): Promise<EventStore> {
-  return versionedEventStore(await createAdapter(config, databaseUrl, logger));
+export async function createEventStore(
+  config: Config['eventStore'],
+  databaseUrl: string,
+  logger: Logger,
+  { keyring, maxAppendBytes }: EventStoreLayers = {},
+): Promise<EventStore> {
+  let store = await createAdapter(config, databaseUrl, logger);
+  if (maxAppendBytes !== undefined) store = limitAppendSize(store, maxAppendBytes);
+  if (keyring) store = withShredding(store, keyring);
+  return versionedEventStore(store);
 }
 
 async function createAdapter(config: Config['eventStore'], databaseUrl: string, logger: Logger): Promise<EventStore> {

@@ -81,6 +81,8 @@ export interface RouteSpec {
 /** A declared route, ready to mount with its handler's dependencies. */
 export interface Route<D> extends RouteSpec {
   handle(ctx: RouterContext, deps: D): unknown;
+  /** Run after the access guard, before the handler (e.g. a body parser for a DELETE that takes a body). */
+  middleware?: (deps: D) => Middleware[];
 }
 
 type BodyParser<M extends HttpMethod, S extends ObjectSchema | undefined> = S extends ObjectSchema
@@ -90,6 +92,7 @@ type BodyParser<M extends HttpMethod, S extends ObjectSchema | undefined> = S ex
 export interface RouteDeclaration<D, M extends HttpMethod, S extends ObjectSchema | undefined> extends Omit<RouteSpec, 'method' | 'body'> {
   method: M;
   body?: S;
+  middleware?: (deps: D) => Middleware[];
   handler: (ctx: RouterContext, deps: D, parseBody: BodyParser<M, S>) => unknown;
 }
 
@@ -106,7 +109,7 @@ const GUARDS: Record<Access, Middleware[]> = { public: [], optional: [], user: [
 export function mountRoutes<D>(routes: readonly Route<D>[], deps: D): Router {
   const router = new Router({ sensitive: true });
   for (const route of routes) {
-    router[route.method](route.path, ...GUARDS[route.auth], (ctx) => route.handle(ctx, deps));
+    router[route.method](route.path, ...GUARDS[route.auth], ...(route.middleware?.(deps) ?? []), (ctx) => route.handle(ctx, deps));
   }
   return router;
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { assertNever } from '../domain/errors.js';
 import type { JobApplicationEvent } from '../domain/jobApplication/index.js';
 import { oneEntryPerChange } from '../domain/jobApplication/historyEntries.js';
+import type { UserErasedEvent } from '../domain/user/index.js';
 import type { Projection } from './projection.js';
 
 /** What an event changed, in API field names: the analysts' timeline and GET …/history. */
@@ -22,18 +23,15 @@ function changesOf(event: JobApplicationEvent): Record<string, unknown> {
   }
 }
 
-export const jobApplicationEventsProjection: Projection<JobApplicationEvent> = {
+export const jobApplicationEventsProjection: Projection<JobApplicationEvent | UserErasedEvent> = {
   name: 'job_application_events',
   tables: ['job_application_events'],
-  handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationStatusChanged', 'JobApplicationSoftDeleted', 'JobApplicationRestored'],
-  changesOf: (event) => [
-    {
-      kind: 'insert',
-      table: 'job_application_events',
-      row: { position: event.position, application_id: event.data.id, user_id: event.data.userId, type: event.type, at: event.data.at, changes: changesOf(event) },
-      conflict: ['application_id', 'position'],
-    },
-  ],
+  handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationStatusChanged', 'JobApplicationSoftDeleted', 'JobApplicationRestored', 'UserErased'],
+  changesOf(event) {
+    if (event.type === 'UserErased') return [{ kind: 'deleteWhere', table: 'job_application_events', column: 'user_id', value: event.data.id }];
+    const row = { position: event.position, application_id: event.data.id, user_id: event.data.userId, type: event.type, at: event.data.at, changes: changesOf(event) };
+    return [{ kind: 'insert', table: 'job_application_events', row, conflict: ['application_id', 'position'] }];
+  },
 };
 
 export interface JobApplicationHistoryEntry {

@@ -8,6 +8,7 @@ import {
 } from '../domain/jobApplication/index.js';
 import type { Readable } from 'node:stream';
 import { runList, type ListQuery, type ListSpec } from './listQuery.js';
+import type { UserErasedEvent } from '../domain/user/index.js';
 import type { Projection } from './projection.js';
 
 /** Emitted by the resumes aggregate; an application that used the resume keeps no dangling id (Django's SET_NULL). */
@@ -23,15 +24,21 @@ function columnsOf(changes: JobApplicationChanges): JobApplicationChanges {
 /** What the storage cap reads: how many applications a user keeps that are not soft-deleted. */
 const active = (userId: number, n: number) => ({ kind: 'add' as const, table: 'job_application_owner_counts', key: { user_id: userId }, add: { active: n } });
 
-export const jobApplicationsProjection: Projection<JobApplicationEvent | ResumeDeleted> = {
+export const jobApplicationsProjection: Projection<JobApplicationEvent | ResumeDeleted | UserErasedEvent> = {
   name: 'job_applications',
   tables: ['job_applications', 'job_application_gone_resumes', 'job_application_owner_counts'],
-  handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationSoftDeleted', 'JobApplicationRestored', 'ResumeDeleted'],
+  handles: ['JobApplicationCreated', 'JobApplicationUpdated', 'JobApplicationSoftDeleted', 'JobApplicationRestored', 'ResumeDeleted', 'UserErased'],
   // The check that resume_used is the caller's own resume reads the resumes read model: a
   // delete of that resume can land in the log after the check and before the application's
   // event. Remembering deleted resumes keeps the table free of them in either order.
   references: [{ table: 'job_applications', column: 'resume_used', gone: { table: 'job_application_gone_resumes', column: 'resume_id' } }],
   changesOf(event) {
+    if (event.type === 'UserErased') {
+      return [
+        { kind: 'deleteWhere', table: 'job_applications', column: 'user_id', value: event.data.id },
+        { kind: 'delete', table: 'job_application_owner_counts', key: { user_id: event.data.id } },
+      ];
+    }
     const row = (set: Record<string, unknown>) => [{ kind: 'set' as const, table: 'job_applications', key: { id: event.data.id }, set: { ...set, updated_at: event.data.at } }];
     switch (event.type) {
       case 'JobApplicationCreated': {

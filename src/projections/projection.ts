@@ -36,6 +36,8 @@ export type Change =
   | { kind: 'delete'; table: string; key: Row }
   /** Counters of the row at key, created with them (other columns at their defaults) when missing. */
   | { kind: 'add'; table: string; key: Row; add: Readonly<Record<string, number>> }
+  /** DELETE FROM table WHERE column = value: every row of an erased owner, whatever its key. */
+  | { kind: 'deleteWhere'; table: string; column: string; value: string | number }
   /** UPDATE table SET column = NULL WHERE column = value: what a deleted row's references become. */
   | { kind: 'clear'; table: string; column: string; value: string | number };
 

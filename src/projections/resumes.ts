@@ -1,14 +1,15 @@
 import type { Knex } from 'knex';
 import { NotFound, assertNever } from '../domain/errors.js';
 import type { ResumeChanges, ResumeEvent } from '../domain/resume/index.js';
+import type { UserErasedEvent } from '../domain/user/index.js';
 import type { Readable } from 'node:stream';
 import { runList, type ListQuery, type ListSpec } from './listQuery.js';
 import type { Projection } from './projection.js';
 
-export const resumesProjection: Projection<ResumeEvent> = {
+export const resumesProjection: Projection<ResumeEvent | UserErasedEvent> = {
   name: 'resumes',
   tables: ['resumes', 'resume_owner_counts'],
-  handles: ['ResumeCreated', 'ResumeUpdated', 'ResumeDeleted'],
+  handles: ['ResumeCreated', 'ResumeUpdated', 'ResumeDeleted', 'UserErased'],
   changesOf(event) {
     switch (event.type) {
       case 'ResumeCreated': {
@@ -20,6 +21,11 @@ export const resumesProjection: Projection<ResumeEvent> = {
         return [{ kind: 'set', table: 'resumes', key: { id: event.data.id }, set: { ...columnsOf(event.data.changes), updated_at: event.data.at } }];
       case 'ResumeDeleted':
         return [{ kind: 'delete', table: 'resumes', key: { id: event.data.id } }, owned(event.data.userId, -1)];
+      case 'UserErased':
+        return [
+          { kind: 'deleteWhere', table: 'resumes', column: 'user_id', value: event.data.id },
+          { kind: 'delete', table: 'resume_owner_counts', key: { user_id: event.data.id } },
+        ];
       default:
         return assertNever(event);
     }

@@ -7,7 +7,7 @@ import type { Projection } from './projection.js';
 export const usersProjection: Projection<UserEvent> = {
   name: 'users',
   tables: ['users'],
-  handles: ['UserRegistered', 'UserPasswordChanged', 'UserDeactivated'],
+  handles: ['UserRegistered', 'UserPasswordChanged', 'UserDeactivated', 'UserErased'],
   changesOf(event) {
     switch (event.type) {
       case 'UserRegistered': {
@@ -19,6 +19,8 @@ export const usersProjection: Projection<UserEvent> = {
         return [{ kind: 'set', table: 'users', key: { id: event.data.id }, set: { password_hash: event.data.passwordHash, updated_at: event.data.at } }];
       case 'UserDeactivated':
         return [{ kind: 'set', table: 'users', key: { id: event.data.id }, set: { is_active: false, updated_at: event.data.at } }];
+      case 'UserErased':
+        return [{ kind: 'delete', table: 'users', key: { id: event.data.id } }];
       default:
         return assertNever(event);
     }

@@ -6,6 +6,7 @@ import { aiModelStream, newAiModelSettings } from '../../src/domain/aiModel/inde
 import { loadConfig } from '../../src/config.js';
 import { findActiveModel, listActiveModels, listAllModels } from '../../src/projections/aiModels.js';
 import { commandDeps, startInfrastructure, type Infrastructure } from '../../src/server.js';
+import { TEST_DATA_KEY_ENCRYPTION_KEY } from '../support/dataKeys.js';
 import { deleteKeys, startTestApi, TEST_SECRET_KEY, uniqueName, type Response, type TestApi, type TestUser } from '../support/api.js';
 import { createDatabase, dropDatabase } from '../support/db.js';
 import { eventStoreEnv } from '../support/eventStore.js';
@@ -282,7 +283,7 @@ describe('ensureOfflineModel', function () {
   const start = async (url: string, runProjectors = true) => {
     const prefix = `test:${uniqueName('seed')}:`;
     prefixes.push(prefix);
-    const config = loadConfig({ DATABASE_URL: url, ...eventStoreEnv(url), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, SECRET_KEY: TEST_SECRET_KEY, ALLOWED_HOSTS: '*', LOG_LEVEL: 'silent' });
+    const config = loadConfig({ DATABASE_URL: url, ...eventStoreEnv(url), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, SECRET_KEY: TEST_SECRET_KEY, DATA_KEY_ENCRYPTION_KEY: TEST_DATA_KEY_ENCRYPTION_KEY, ALLOWED_HOSTS: '*', LOG_LEVEL: 'silent' });
     const infra = await startInfrastructure(config, logger, { runProjectors });
     running.push(infra);
     return infra;

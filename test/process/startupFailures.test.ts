@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { CHILD_SECRET_KEY } from '../support/childApi.js';
 import { runApiToEnd, UNSET_INFRASTRUCTURE } from '../support/command.js';
 import { testDatabaseUrl } from '../support/db.js';
+import { TEST_DATA_KEY_ENCRYPTION_KEY } from '../support/dataKeys.js';
 import { freePort } from '../support/net.js';
 
 const STACK_FRAME = /^\s+at /m;
@@ -13,6 +14,7 @@ describe('start-up failures', function () {
     ...UNSET_INFRASTRUCTURE,
     DATABASE_URL: testDatabaseUrl(),
     SECRET_KEY: CHILD_SECRET_KEY,
+    DATA_KEY_ENCRYPTION_KEY: TEST_DATA_KEY_ENCRYPTION_KEY,
     ALLOWED_HOSTS: '*',
     HOST: '127.0.0.1',
     DEBUG: 'False',

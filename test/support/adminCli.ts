@@ -2,6 +2,7 @@ import { runWithExactly, type Finished } from './command.js';
 import { testDatabaseUrl } from './db.js';
 import { eventStoreEnv } from './eventStore.js';
 import { redisUrl } from './redis.js';
+import { TEST_DATA_KEY_ENCRYPTION_KEY } from './dataKeys.js';
 
 export type CliRun = Finished;
 
@@ -15,6 +16,7 @@ export function runAdmin(args: readonly string[], env: Record<string, string> = 
     REDIS_URL: redisUrl,
     LOG_LEVEL: 'silent',
     BCRYPT_ROUNDS: '4',
+    DATA_KEY_ENCRYPTION_KEY: TEST_DATA_KEY_ENCRYPTION_KEY,
     ...env,
   });
 }

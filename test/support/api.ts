@@ -8,6 +8,7 @@ import type { PasswordHasher } from '../../src/auth/passwordHasher.js';
 import { testDatabaseUrl } from './db.js';
 import { eventStoreEnv } from './eventStore.js';
 import { redisUrl } from './redis.js';
+import { TEST_DATA_KEY_ENCRYPTION_KEY } from './dataKeys.js';
 
 export interface Response<T = unknown> {
   status: number;
@@ -61,6 +62,7 @@ export async function startTestApi(
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: keyPrefix,
       SECRET_KEY: TEST_SECRET_KEY,
+      DATA_KEY_ENCRYPTION_KEY: TEST_DATA_KEY_ENCRYPTION_KEY,
       ALLOWED_HOSTS: '*',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',

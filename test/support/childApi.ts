@@ -5,6 +5,7 @@ import { eventStoreEnv } from './eventStore.js';
 import { freePort } from './net.js';
 import { redisUrl } from './redis.js';
 import { NO_EVENT_STORE } from './command.js';
+import { TEST_DATA_KEY_ENCRYPTION_KEY } from './dataKeys.js';
 
 export const CHILD_SECRET_KEY = 'child-api-secret-key-that-is-long-enough-for-hs256';
 
@@ -74,6 +75,7 @@ export function childEnv(databaseUrl: string, env: Record<string, string> = {}):
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `child:${randomBytes(6).toString('hex')}:`,
     SECRET_KEY: CHILD_SECRET_KEY,
+    DATA_KEY_ENCRYPTION_KEY: TEST_DATA_KEY_ENCRYPTION_KEY,
     ALLOWED_HOSTS: '*',
     HOST: '127.0.0.1',
     DEBUG: 'False',

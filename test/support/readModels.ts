@@ -4,6 +4,9 @@ import { createKnex, migrateToLatest } from '../../src/db/knex.js';
 import type { Position } from '../../src/eventstore/port.js';
 import { encodePosition } from '../../src/eventstore/postgres/positions.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
+import { Keyring } from '../../src/eventstore/shredding/keyring.js';
+import { withShredding } from '../../src/eventstore/shredding/index.js';
+import { TEST_DATA_KEY_ENCRYPTION_KEY } from './dataKeys.js';
 import { allProjections } from '../../src/projections/index.js';
 import { ProjectionRuntime } from '../../src/projections/runtime.js';
 
@@ -29,7 +32,8 @@ export async function dumpReadModels(databaseUrl: string): Promise<Record<string
 
 /**
  * The read models as a replay of the log from scratch builds them: the events of `sourceUrl`
- * copied into the empty, migrated `targetUrl`, and the real ProjectionRuntime run there to the head.
+ * copied into the empty, migrated `targetUrl` (with the data keys that open them, destroyed ones
+ * included), and the real ProjectionRuntime run there to the head.
  */
 export async function rebuildReadModels(sourceUrl: string, targetUrl: string): Promise<Record<string, string[]>> {
   const db = createKnex(targetUrl, { max: 4 });
@@ -37,7 +41,8 @@ export async function rebuildReadModels(sourceUrl: string, targetUrl: string): P
     await migrateToLatest(db);
     await copyEvents(sourceUrl, targetUrl);
     const logger = pino({ level: 'silent' });
-    const store = await PostgresEventStore.connect({ connectionString: targetUrl, poolSize: 2, logger });
+    const keyring = new Keyring(db, Buffer.from(TEST_DATA_KEY_ENCRYPTION_KEY, 'base64'));
+    const store = withShredding(await PostgresEventStore.connect({ connectionString: targetUrl, poolSize: 2, logger }), keyring);
     const runtime = new ProjectionRuntime({ db, store, connectionString: targetUrl, projections: allProjections, logger, runProjectors: true });
     try {
       await runtime.start();
@@ -78,6 +83,10 @@ async function copyEvents(sourceUrl: string, targetUrl: string): Promise<void> {
       );
     }
     if (open !== undefined) await target.query('COMMIT');
+    const keys = await source.query<Record<string, unknown>>('SELECT subject, wrapped_key, created_at, destroyed_at FROM data_keys');
+    for (const k of keys.rows) {
+      await target.query('INSERT INTO data_keys (subject, wrapped_key, created_at, destroyed_at) VALUES ($1, $2, $3, $4)', [k.subject, k.wrapped_key, k.created_at, k.destroyed_at]);
+    }
   } finally {
     await source.end();
     await target.end();

@@ -7,9 +7,11 @@ export function evolve(state: User, event: UserEvent): User {
       return { status: 'active', id, username, email, passwordHash, isStaff };
     }
     case 'UserPasswordChanged':
-      return state.status === 'absent' ? state : { ...state, passwordHash: event.data.passwordHash };
+      return state.status === 'absent' || state.status === 'erased' ? state : { ...state, passwordHash: event.data.passwordHash };
     case 'UserDeactivated':
-      return state.status === 'absent' ? state : { ...state, status: 'inactive' };
+      return state.status === 'absent' || state.status === 'erased' ? state : { ...state, status: 'inactive' };
+    case 'UserErased':
+      return { status: 'erased', id: event.data.id };
     default:
       return state;
   }

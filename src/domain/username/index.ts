@@ -5,8 +5,13 @@ import { ValidationFailed } from '../errors.js';
  * A username is claimed by appending to `username-<lowercased>` with expected revision
  * "no stream": the log itself enforces case-insensitive uniqueness, with no racy read.
  */
-export type UsernameEvent = { type: 'UsernameReserved'; data: { username: string; userId: number; at: string } };
-export type UsernameCommand = { type: 'ReserveUsername'; data: { username: string; userId: number; at: string } };
+export type UsernameEvent =
+  | { type: 'UsernameReserved'; data: { username: string; userId: number; at: string } }
+  /** The account that held it was erased: anyone may register the name again. */
+  | { type: 'UsernameReleased'; data: { userId: number; at: string } };
+export type UsernameCommand =
+  | { type: 'ReserveUsername'; data: { username: string; userId: number; at: string } }
+  | { type: 'ReleaseUsername'; data: { username: string; userId: number; at: string } };
 export type UsernameReservation = { reservedBy: number | null };
 
 export const USERNAME_TAKEN = 'A user with that username already exists.';
@@ -24,8 +29,15 @@ export const isReservedUsername = (username: string): boolean => RESERVED_USERNA
 
 export const usernameDecider: Decider<UsernameCommand, UsernameEvent, UsernameReservation> = {
   initialState: () => ({ reservedBy: null }),
-  evolve: (state, event) => (event.type === 'UsernameReserved' ? { reservedBy: event.data.userId } : state),
+  evolve: (state, event) => {
+    if (event.type === 'UsernameReserved') return { reservedBy: event.data.userId };
+    if (event.type === 'UsernameReleased' && state.reservedBy === event.data.userId) return { reservedBy: null };
+    return state;
+  },
   decide: (command, state) => {
+    if (command.type === 'ReleaseUsername') {
+      return state.reservedBy === command.data.userId ? [{ type: 'UsernameReleased', data: { userId: command.data.userId, at: command.data.at } }] : [];
+    }
     if (state.reservedBy !== null) throw new ValidationFailed({ username: [USERNAME_TAKEN] });
     return [{ type: 'UsernameReserved', data: command.data }];
   },

@@ -1,6 +1,6 @@
 import { unzipSync } from 'node:zlib';
 import type { Context, Middleware } from 'koa';
-import { koaBody } from 'koa-body';
+import { HttpMethodEnum, koaBody } from 'koa-body';
 import { PayloadTooLarge, type AppError, type ErrorCode } from '../../domain/errors.js';
 import { ParseError, UnsupportedMediaType, type TransportErrorCode } from '../transportErrors.js';
 import { httpStatusOf } from './errors.js';
@@ -14,14 +14,18 @@ const JSON_TYPES = ['application/json'];
 const FORM_TYPES = ['application/x-www-form-urlencoded'];
 const MULTIPART_TYPES = ['multipart/form-data'];
 const ACCEPTED_TYPES = [...JSON_TYPES, ...FORM_TYPES, ...MULTIPART_TYPES];
-const PARSED_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const PARSED_METHODS: readonly HttpMethodEnum[] = [HttpMethodEnum.POST, HttpMethodEnum.PUT, HttpMethodEnum.PATCH];
 
 /**
  * Puts the parsed body on `ctx.request.body`: `{}` when there is none, otherwise whatever the
  * JSON says (null, arrays and strings included: validation reports them) or the form fields.
+ * `methods`: the app parses POST, PUT and PATCH; a DELETE route that reads a body (DRF parses
+ * any method's body when the view reads it) adds its own parser for DELETE.
  */
-export function bodyParser({ limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitBytes?: number } = {}): Middleware {
+export function bodyParser({ limitBytes = DEFAULT_BODY_LIMIT_BYTES, methods = PARSED_METHODS }: { limitBytes?: number; methods?: readonly HttpMethodEnum[] } = {}): Middleware {
+  const parsed: ReadonlySet<string> = new Set(methods);
   const parse = koaBody({
+    parsedMethods: [...methods],
     jsonTypes: JSON_TYPES,
     jsonStrict: false, // strict mode rejects `null` and `"text"` bodies, which must reach validation
     jsonLimit: limitBytes,
@@ -55,7 +59,7 @@ export function bodyParser({ limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitByt
 
   return async (ctx, next) => {
     ctx.request.body = {};
-    if (PARSED_METHODS.has(ctx.method) && hasBody(ctx)) {
+    if (parsed.has(ctx.method) && hasBody(ctx)) {
       try {
         await read(ctx);
       } catch (err) {

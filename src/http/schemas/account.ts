@@ -34,3 +34,10 @@ export const personalDataExport = object({
     items: object({ day: { type: 'string', format: 'date' }, model: { type: 'string' }, used: { type: 'integer', minimum: 0 }, given_back: { type: 'integer', minimum: 0 } }),
   },
 });
+
+/** DELETE /api/auth/me/: the password confirms who asks. */
+export const erasureBody = {
+  type: 'object',
+  properties: { password: { type: 'string', writeOnly: true, description: 'Your current password, to confirm.', examples: ['SecurePass123!'] } },
+  required: ['password'],
+} as const;

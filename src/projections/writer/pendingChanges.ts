@@ -1,5 +1,5 @@
 import type { Reference, Row, RowInsert, RowPatch } from '../projection.js';
-import { addStatements, clearStatement, deleteStatements, goneStatement, insertStatements, setStatements, type Counters, type Statement } from './statements.js';
+import { addStatements, clearStatement, deleteStatements, deleteWhereStatement, goneStatement, insertStatements, setStatements, type Counters, type Statement } from './statements.js';
 
 /** Where a flush's statements go, and how the tables are named there. */
 export interface FlushTarget {
@@ -30,12 +30,14 @@ class TableChanges {
   readonly inserts = new Map<string | number, PendingRow>();
   readonly sets = new Map<string | number, PendingSet>();
   readonly deletes = new Map<string | number, Row>();
+  /** column -> values whose rows go (DELETE … WHERE column = value). */
+  readonly deleteWheres = new Map<string, Set<string | number>>();
   readonly adds = new Map<string | number, { key: Row; add: Counters }>();
   /** column -> value (as text) -> ordinal of its last clear. */
   readonly clears = new Map<string, Map<string, number>>();
 
   get empty(): boolean {
-    return this.inserts.size + this.sets.size + this.deletes.size + this.adds.size + this.clears.size === 0;
+    return this.inserts.size + this.sets.size + this.deletes.size + this.deleteWheres.size + this.adds.size + this.clears.size === 0;
   }
 }
 
@@ -72,7 +74,7 @@ export class PendingChanges {
     const changes = this.changesOf(patch.table);
     const at = ++this.ordinal;
     if (patch.kind === 'add') {
-      if (changes.inserts.size + changes.sets.size + changes.deletes.size + changes.clears.size > 0) return false;
+      if (changes.inserts.size + changes.sets.size + changes.deletes.size + changes.deleteWheres.size + changes.clears.size > 0) return false;
       const key = keyOf(patch.key);
       const entry = changes.adds.get(key) ?? { key: patch.key, add: {} };
       for (const [column, n] of Object.entries(patch.add)) entry.add[column] = (entry.add[column] ?? 0) + n;
@@ -80,6 +82,14 @@ export class PendingChanges {
       return true;
     }
     if (changes.adds.size > 0) return false;
+    if (patch.kind === 'deleteWhere') {
+      // Pending rows it could reach are written first: it runs before this flush's other writes.
+      if (changes.inserts.size + changes.sets.size > 0) return false;
+      const values = changes.deleteWheres.get(patch.column) ?? new Set<string | number>();
+      values.add(patch.value);
+      changes.deleteWheres.set(patch.column, values);
+      return true;
+    }
     if (patch.kind === 'clear') {
       const reference = this.references.find((r) => r.table === patch.table && r.column === patch.column);
       if (reference && !this.insert({ kind: 'insert', table: reference.gone.table, row: { [reference.gone.column]: patch.value }, conflict: [reference.gone.column] })) return false;
@@ -116,6 +126,9 @@ export class PendingChanges {
       for (const [column, values] of changes.clears) {
         applyClears(changes, column, values);
         target.steps.push(...lookups(target, name, column), clearStatement(name, column, [...values.keys()]));
+      }
+      for (const [column, values] of changes.deleteWheres) {
+        target.steps.push(...lookups(target, name, column), deleteWhereStatement(name, column, [...values]));
       }
       target.steps.push(...deleteStatements(name, [...changes.deletes.values()]));
       target.steps.push(...setStatements(name, [...changes.sets.values()]));

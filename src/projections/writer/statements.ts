@@ -68,6 +68,14 @@ export function clearStatement(table: string, column: string, values: readonly (
   };
 }
 
+/** Deletes every row whose `column` holds one of `values`. */
+export function deleteWhereStatement(table: string, column: string, values: readonly (string | number)[]): Statement {
+  return {
+    text: `DELETE FROM ${id(table)} WHERE ${id(column)} = ANY(ARRAY(SELECT v.${id(column)} FROM ${rowsOf(table)}))`,
+    values: [JSON.stringify(values.map((value) => ({ [column]: value })))],
+  };
+}
+
 /** Nulls `column` where a row written in this flush holds a value that is gone for good. */
 export function goneStatement(table: string, column: string, gone: { table: string; column: string }, values: readonly unknown[]): Statement {
   return {
