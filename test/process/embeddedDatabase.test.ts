@@ -80,7 +80,7 @@ describe('the API on the embedded PostgreSQL', function () {
     expect(warningsIn(api.recentOutput())).to.deep.equal([]);
   });
 
-  it('stops cleanly on a Ctrl-C during its first start, leaving no PostgreSQL behind', async () => {
+  it('stops cleanly on a Ctrl-C during its first start, leaving no PostgreSQL behind and a data directory the next start uses', async () => {
     const dataDir = path.join(privateDir, 'interrupted');
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, ...env, DATA_DIR: dataDir, PORT: String(await freePort()) },
@@ -89,6 +89,8 @@ describe('the API on the embedded PostgreSQL', function () {
     });
     let output = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    // The Ctrl-C lands while initdb runs: the start is aborted rather than finished first.
     await new Promise<void>((resolve) =>
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString('utf8');
@@ -98,18 +100,24 @@ describe('the API on the embedded PostgreSQL', function () {
     process.kill(-child.pid!, 'SIGINT');
     expect(await exited, output).to.equal(0);
     expect(warningsIn(output)).to.deep.equal([]);
-    const pidFile = path.join(await fs.realpath(path.join(dataDir, 'postgres')), 'postmaster.pid');
-    expect(await fs.access(pidFile).then(() => 'postmaster.pid left', () => 'stopped')).to.equal('stopped');
-    if ((await fs.lstat(path.join(dataDir, 'postgres'))).isSymbolicLink()) await fs.rm(path.dirname(await fs.readlink(path.join(dataDir, 'postgres'))), { recursive: true });
+    const databaseDir = await fs.realpath(path.join(dataDir, 'postgres'));
+    expect(await fs.access(path.join(databaseDir, 'postmaster.pid')).then(() => 'postmaster.pid left', () => 'stopped')).to.equal('stopped');
+
+    api = await startChildApi({ ...env, DATA_DIR: dataDir });
+    expect((await fetch(`${api.url}/readyz`)).status, api.recentOutput()).to.equal(200);
+    await api.stop();
+    api = undefined;
+    if ((await fs.lstat(path.join(dataDir, 'postgres'))).isSymbolicLink()) await fs.rm(path.dirname(databaseDir), { recursive: true });
   });
 
   it('names EMBEDDED_PG_PORT in one line when its port is taken, exit code 1', async () => {
     const squatter = net.createServer();
-    await new Promise<void>((resolve) => squatter.listen(Number(env.EMBEDDED_PG_PORT), '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const taken = (squatter.address() as net.AddressInfo).port;
     try {
-      const run = await runApiToEnd({ ...env, PORT: String(await freePort()) });
+      const run = await runApiToEnd({ ...env, EMBEDDED_PG_PORT: String(taken), PORT: String(await freePort()) });
       expect(run.code).to.equal(1);
-      expect(run.stderr.trim()).to.equal(`Embedded PostgreSQL could not start: port ${env.EMBEDDED_PG_PORT} is taken: set EMBEDDED_PG_PORT to a free port`);
+      expect(run.stderr.trim()).to.equal(`Embedded PostgreSQL could not start: port ${taken} is taken: set EMBEDDED_PG_PORT to a free port`);
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }
