@@ -18,13 +18,6 @@ function capturingLogger(): { logger: Logger; lines: () => Array<{ level: number
   return { logger, lines: () => written.map((line) => JSON.parse(line) as { level: number; msg: string }) };
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function behavesAsACache(name: string, open: () => Promise<Cache>): void {
   describe(`${name} cache`, () => {
@@ -63,7 +56,7 @@ function behavesAsACache(name: string, open: () => Promise<Cache>): void {
 
     it('forgets a value once its TTL has passed', async () => {
       await cache.set(key('short'), 'v', 1);
-      await eventually(async () => (await cache.get(key('short'))) === null, 3000);
+      await until(async () => (await cache.get(key('short'))) === null, 'the short TTL to expire');
       expect(await cache.ttl(key('short'))).to.equal(-2);
     });
 
@@ -94,7 +87,7 @@ function behavesAsACache(name: string, open: () => Promise<Cache>): void {
     it('starts a new window once the old one has expired', async () => {
       await cache.incrWithTtl(key('window'), 1);
       await cache.incrWithTtl(key('window'), 1);
-      await eventually(async () => (await cache.ttl(key('window'))) === -2, 3000);
+      await until(async () => (await cache.ttl(key('window'))) === -2, 'the window to expire');
       expect(await cache.incrWithTtl(key('window'), 60)).to.equal(1);
     });
 
@@ -112,7 +105,7 @@ function behavesAsACache(name: string, open: () => Promise<Cache>): void {
 
     it('sets a key again once the old one has expired', async () => {
       await cache.setIfAbsent(key('again'), 'old', 1);
-      await eventually(async () => (await cache.get(key('again'))) === null, 3000);
+      await until(async () => (await cache.get(key('again'))) === null, 'the renewed TTL to expire');
       expect(await cache.setIfAbsent(key('again'), 'new', 60)).to.equal(true);
       expect(await cache.get(key('again'))).to.equal('new');
     });
@@ -233,7 +226,7 @@ describe('Cache', () => {
         });
         await new Promise<void>((resolve) => proxy?.listen(port, '127.0.0.1', resolve));
 
-        await eventually(async () => (await cache.ping(), true), 5000);
+        await until(() => cache.ping().then(() => true, () => false), 'Redis to answer again');
         const k = `test:cache:${randomBytes(6).toString('hex')}:recovered`;
         await cache.set(k, 'yes', 60);
         expect(await cache.get(k)).to.equal('yes');
