@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { StartupFailure } from '../startupFailure.js';
 import { placeForServerUser } from './embeddedPostgresAsRoot.js';
-import { runInitdb, spawnPostgres, type PostgresBinaries } from './embeddedPostgresProcess.js';
+import { runInitdb, spawnPostgres, type InitdbOptions, type PostgresBinaries } from './embeddedPostgresProcess.js';
 import { loadEmbeddedPostgres } from './loadEmbeddedPostgres.js';
 import { exists, inspectPreviousRun } from './previousRun.js';
 
@@ -92,7 +92,7 @@ export async function startEmbeddedPostgres(options: {
   return { url: urlFor(port), port, databaseDir, shared: false, stop: () => server.stop() };
 }
 
-async function initialise(binaries: PostgresBinaries, databaseDir: string, initdbOptions: Parameters<typeof runInitdb>[2]) {
+async function initialise(binaries: PostgresBinaries, databaseDir: string, initdbOptions: InitdbOptions) {
   const { account } = initdbOptions;
   await fs.mkdir(databaseDir, { recursive: true, mode: 0o700 });
   // Beside the data directory, which the server user can reach; only that user may read it.

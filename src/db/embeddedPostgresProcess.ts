@@ -31,16 +31,19 @@ class RecentOutput {
 
 const LOCALE_ENV = { LC_ALL: 'C', LC_MESSAGES: 'C' };
 
+export interface InitdbOptions {
+  account: ServerAccount | undefined;
+  ownProcessGroup: boolean;
+  signal?: AbortSignal;
+  onOutput: (text: string) => void;
+}
+
 /**
  * Runs initdb to completion; rejects with its output. With `ownProcessGroup`, a terminal's Ctrl-C
  * does not reach it: `signal` stops it instead (it and its bootstrap backend), and the promise
  * rejects with the signal's reason only once initdb has exited, having emptied the data directory.
  */
-export function runInitdb(
-  binaries: PostgresBinaries,
-  args: readonly string[],
-  options: { account: ServerAccount | undefined; ownProcessGroup: boolean; signal?: AbortSignal; onOutput: (text: string) => void },
-): Promise<void> {
+export function runInitdb(binaries: PostgresBinaries, args: readonly string[], options: InitdbOptions): Promise<void> {
   const { account, signal, onOutput } = options;
   const recent = new RecentOutput();
   return new Promise((resolve, reject) => {
