@@ -8,13 +8,16 @@ import { startChildApi, type ChildApi } from '../support/childApi.js';
 import { runApiToEnd, runResumate, UNSET_INFRASTRUCTURE, warningsIn } from '../support/command.js';
 import { freePort } from '../support/net.js';
 
+/** A first start (initdb included) took 46 s on a loaded 2-core machine: a safety limit, not what is tested. */
+const START_LIMIT_MS = 150_000;
+
 /**
  * `npm start` with nothing configured, its data under a private (mode 0700) directory as in root's
  * home, and the `resumate` command beside it. As root, PostgreSQL runs as the `postgres` user, who
  * cannot enter that directory: the data is kept where it can reach it.
  */
 describe('the API on the embedded PostgreSQL', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let privateDir: string;
   let env: Record<string, string>;
   let api: ChildApi | undefined;
@@ -44,7 +47,7 @@ describe('the API on the embedded PostgreSQL', function () {
   });
 
   it('starts on a first run, and `resumate admin` uses its database with no settings of its own', async () => {
-    api = await startChildApi(env);
+    api = await startChildApi(env, START_LIMIT_MS);
     const cliEnv = { ...UNSET_INFRASTRUCTURE, DATA_DIR: env.DATA_DIR!, EMBEDDED_PG_PORT: '', LOG_LEVEL: '' };
 
     const status = await runResumate(['admin', 'projections', 'status', '--json'], cliEnv);
@@ -57,7 +60,7 @@ describe('the API on the embedded PostgreSQL', function () {
   });
 
   it('refuses a second start in one line that says which process runs it and where, exit code 1', async () => {
-    api = await startChildApi(env);
+    api = await startChildApi(env, START_LIMIT_MS);
     const second = await runApiToEnd({ ...env, PORT: String(await freePort()) });
     expect(second.code).to.equal(1);
     const lines = second.stderr.trim().split('\n');
@@ -67,14 +70,14 @@ describe('the API on the embedded PostgreSQL', function () {
   });
 
   it('stops on SIGTERM with exit code 0 and no warning', async () => {
-    api = await startChildApi(env);
+    api = await startChildApi(env, START_LIMIT_MS);
     api.child.kill('SIGTERM');
     expect(await api.exited, api.recentOutput()).to.equal(0);
     expect(warningsIn(api.recentOutput())).to.deep.equal([]);
   });
 
   it('stops on Ctrl-C (SIGINT to its whole process group) with exit code 0 and no warning', async () => {
-    api = await startChildApi(env, undefined, { ownProcessGroup: true });
+    api = await startChildApi(env, START_LIMIT_MS, { ownProcessGroup: true });
     process.kill(-api.pid, 'SIGINT');
     expect(await api.exited, api.recentOutput()).to.equal(0);
     expect(warningsIn(api.recentOutput())).to.deep.equal([]);
@@ -103,7 +106,7 @@ describe('the API on the embedded PostgreSQL', function () {
     const databaseDir = await fs.realpath(path.join(dataDir, 'postgres'));
     expect(await fs.access(path.join(databaseDir, 'postmaster.pid')).then(() => 'postmaster.pid left', () => 'stopped')).to.equal('stopped');
 
-    api = await startChildApi({ ...env, DATA_DIR: dataDir });
+    api = await startChildApi({ ...env, DATA_DIR: dataDir }, START_LIMIT_MS);
     expect((await fetch(`${api.url}/readyz`)).status, api.recentOutput()).to.equal(200);
     await api.stop();
     api = undefined;
