@@ -99,7 +99,7 @@ const DEFAULT_DRAIN_MS = 7_000;
 export async function startInfrastructure(
   config: Config,
   logger: Logger,
-  options: { runProjectors: boolean; metrics?: Metrics; shareRunningDatabase?: boolean; handlesSignals?: boolean },
+  options: { runProjectors: boolean; metrics?: Metrics; shareRunningDatabase?: boolean; handlesSignals?: boolean; signal?: AbortSignal },
 ): Promise<Infrastructure> {
   const { metrics } = options;
   const embedded =
@@ -111,6 +111,7 @@ export async function startInfrastructure(
           logger,
           whenRunning: options.shareRunningDatabase ? 'share' : 'refuse',
           handlesSignals: options.handlesSignals ?? false,
+          signal: options.signal,
         })
       : undefined;
   const databaseUrl = embedded?.url ?? (config.database.kind === 'url' ? config.database.url : '');
@@ -126,6 +127,7 @@ export async function startInfrastructure(
       throw unusableDatabase(err, embedded ? 'the embedded PostgreSQL' : maskUrl(databaseUrl));
     });
     if (applied.length > 0) logger.info(`database migrated: ${applied.length} migration(s) applied`);
+    options.signal?.throwIfAborted();
     const keyring = await openKeyring(config, db, databaseUrl, logger);
     opened.push(keyring);
     const rawStore = await createEventStore(config.eventStore, databaseUrl, logger, { keyring, maxAppendBytes: config.maxAppendBytes });
@@ -211,11 +213,13 @@ export function commandDeps(infra: Infrastructure, clock: Clock = systemClock): 
 export async function startServer(
   config: Config,
   logger: Logger,
-  { clock = systemClock, hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds) }: { clock?: Clock; hasher?: PasswordHasher } = {},
+  // `signal`: a Ctrl-C during the start; the start stops early and rejects with the signal's reason.
+  { clock = systemClock, hasher = bcryptHasher(config.bcrypt.implementation, config.bcrypt.rounds), signal }: { clock?: Clock; hasher?: PasswordHasher; signal?: AbortSignal } = {},
 ): Promise<RunningServer> {
   const metrics = createMetrics();
-  const infrastructure = await startInfrastructure(config, logger, { runProjectors: config.runProjections, metrics, handlesSignals: true });
+  const infrastructure = await startInfrastructure(config, logger, { runProjectors: config.runProjections, metrics, handlesSignals: true, signal });
   try {
+    signal?.throwIfAborted();
     return await serve(config, logger, infrastructure, { clock, metrics, hasher });
   } catch (err) {
     await infrastructure.close().catch(() => undefined);

@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { StartupFailure } from '../startupFailure.js';
 import { placeForServerUser } from './embeddedPostgresAsRoot.js';
-import { runInitdb, spawnPostgres, type PostgresBinaries, type ServerAccount } from './embeddedPostgresProcess.js';
+import { runInitdb, spawnPostgres, type InitdbOptions, type PostgresBinaries } from './embeddedPostgresProcess.js';
 import { loadEmbeddedPostgres } from './loadEmbeddedPostgres.js';
 import { exists, inspectPreviousRun } from './previousRun.js';
 
@@ -39,13 +39,16 @@ export async function startEmbeddedPostgres(options: {
   whenRunning?: 'share' | 'refuse';
   /** The caller stops on SIGINT/SIGTERM by itself, closing its connections before the database. */
   handlesSignals?: boolean;
+  /** Aborts the start (a Ctrl-C during it): initdb is stopped, leaving no half-made data directory. */
+  signal?: AbortSignal;
 }): Promise<EmbeddedDatabase> {
   const { port, logger } = options;
   const linkedDir = path.resolve(options.dataDir, 'postgres');
   const onOutput = (text: string) => logger.debug({ postgres: text.trim() }, 'embedded PostgreSQL output');
   const fail = (step: string, fix: string) => (cause: unknown) => {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    throw cause instanceof StartupFailure ? cause : new StartupFailure(`Embedded PostgreSQL could not ${step} in ${linkedDir}: ${detail}: ${fix}`, { cause });
+    if (cause instanceof StartupFailure || options.signal?.aborted) throw cause;
+    throw new StartupFailure(`Embedded PostgreSQL could not ${step} in ${linkedDir}: ${detail}: ${fix}`, { cause });
   };
 
   const packaged = await loadEmbeddedPostgres();
@@ -67,7 +70,8 @@ export async function startEmbeddedPostgres(options: {
     }
   } else {
     logger.info({ dataDir: databaseDir }, 'Creating the embedded PostgreSQL data directory (first run)');
-    await initialise(binaries, databaseDir, root?.account, onOutput).catch(fail('initialise its data directory', `remove ${linkedDir} and start again, or set DATABASE_URL`));
+    const initdbOptions = { account: root?.account, ownProcessGroup: options.handlesSignals ?? false, signal: options.signal, onOutput };
+    await initialise(binaries, databaseDir, initdbOptions).catch(fail('initialise its data directory', `remove ${linkedDir} and start again, or set DATABASE_URL`));
   }
   const args = ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
   const spawnOptions = { account: root?.account, ownProcessGroup: options.handlesSignals ?? false, onOutput };
@@ -76,6 +80,10 @@ export async function startEmbeddedPostgres(options: {
     if (taken) throw new StartupFailure(`Embedded PostgreSQL could not start: port ${port} is taken: set EMBEDDED_PG_PORT to a free port`, { cause });
     return fail('start', 'see the output above with LOG_LEVEL=debug, or set DATABASE_URL')(cause);
   });
+  if (options.signal?.aborted) {
+    await server.stop();
+    options.signal.throwIfAborted();
+  }
   await createDatabaseIfMissing(port).catch(async (cause: unknown) => {
     await server.stop();
     fail(`create the ${DATABASE} database`, 'set DATABASE_URL')(cause);
@@ -84,7 +92,8 @@ export async function startEmbeddedPostgres(options: {
   return { url: urlFor(port), port, databaseDir, shared: false, stop: () => server.stop() };
 }
 
-async function initialise(binaries: PostgresBinaries, databaseDir: string, account: ServerAccount | undefined, onOutput: (text: string) => void) {
+async function initialise(binaries: PostgresBinaries, databaseDir: string, initdbOptions: InitdbOptions) {
+  const { account } = initdbOptions;
   await fs.mkdir(databaseDir, { recursive: true, mode: 0o700 });
   // Beside the data directory, which the server user can reach; only that user may read it.
   const passwordFile = path.join(path.dirname(databaseDir), `.pg-password-${randomBytes(6).toString('hex')}`);
@@ -95,7 +104,7 @@ async function initialise(binaries: PostgresBinaries, databaseDir: string, accou
       await fs.chown(passwordFile, account.uid, account.gid);
     }
     const flags = ['--encoding=UTF8', '--locale=C', '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`];
-    await runInitdb(binaries, [`--pgdata=${databaseDir}`, ...flags], account, onOutput); // cleans up after itself on failure
+    await runInitdb(binaries, [`--pgdata=${databaseDir}`, ...flags], initdbOptions); // cleans up after itself on failure
   } finally {
     await fs.rm(passwordFile, { force: true });
   }

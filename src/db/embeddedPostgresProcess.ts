@@ -31,24 +31,50 @@ class RecentOutput {
 
 const LOCALE_ENV = { LC_ALL: 'C', LC_MESSAGES: 'C' };
 
-/** Runs initdb to completion; rejects with its output. */
-export function runInitdb(
-  binaries: PostgresBinaries,
-  args: readonly string[],
-  account: ServerAccount | undefined,
-  onOutput: (text: string) => void,
-): Promise<void> {
+export interface InitdbOptions {
+  account: ServerAccount | undefined;
+  ownProcessGroup: boolean;
+  signal?: AbortSignal;
+  onOutput: (text: string) => void;
+}
+
+/**
+ * Runs initdb to completion; rejects with its output. With `ownProcessGroup`, a terminal's Ctrl-C
+ * does not reach it: `signal` stops it instead (it and its bootstrap backend), and the promise
+ * rejects with the signal's reason only once initdb has exited, having emptied the data directory.
+ */
+export function runInitdb(binaries: PostgresBinaries, args: readonly string[], options: InitdbOptions): Promise<void> {
+  const { account, signal, onOutput } = options;
   const recent = new RecentOutput();
   return new Promise((resolve, reject) => {
-    const child = spawn(binaries.initdb, args, { ...account, env: childProcessEnv(LOCALE_ENV), stdio: ['ignore', 'pipe', 'pipe'] });
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const child = spawn(binaries.initdb, args, {
+      ...account,
+      detached: options.ownProcessGroup,
+      env: childProcessEnv(LOCALE_ENV),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stop = () => {
+      if (child.pid === undefined) return;
+      process.kill(options.ownProcessGroup ? -child.pid : child.pid, 'SIGTERM');
+    };
+    signal?.addEventListener('abort', stop, { once: true });
     const collect = (chunk: Buffer) => {
       recent.add(chunk.toString('utf8'));
       onOutput(chunk.toString('utf8'));
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    child.once('error', reject);
-    child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`initdb exited with ${code ?? signal}: ${String(recent)}`))));
+    child.once('error', (err) => {
+      signal?.removeEventListener('abort', stop);
+      reject(err);
+    });
+    child.once('close', (code, signalName) => {
+      signal?.removeEventListener('abort', stop);
+      if (signal?.aborted) reject(signal.reason as Error);
+      else if (code === 0) resolve();
+      else reject(new Error(`initdb exited with ${code ?? signalName}: ${String(recent)}`));
+    });
   });
 }
 

@@ -8,6 +8,8 @@ import { createCache } from '../../src/cache/createCache.js';
 import { MemoryCache } from '../../src/cache/memoryCache.js';
 import { freePort } from '../support/net.js';
 import { redisUrl, requireRedis } from '../support/redis.js';
+import { until } from '../support/until.js';
+import { expectTtl } from '../support/ttl.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -77,7 +79,7 @@ function behavesAsCachedLists(name: string, open: (prefix: string) => Promise<Ca
     it('keeps a list for an hour', async () => {
       const key = freshKey();
       await lists.read(key, countingLoader([]).load);
-      expect(await cache.ttl(key)).to.be.within(3599, 3600);
+      expectTtl(await cache.ttl(key), 3600);
     });
 
     it('loads again after an invalidation', async () => {
@@ -104,7 +106,7 @@ function behavesAsCachedLists(name: string, open: (prefix: string) => Promise<Ca
       const loader = countingLoader(['before the change']);
       loader.hold();
       const inFlight = lists.read(key, loader.load);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => loader.calls === 1, 'the load to start');
       loader.value = ['after the change'];
       await lists.invalidate([key]);
       loader.release();
@@ -117,11 +119,11 @@ function behavesAsCachedLists(name: string, open: (prefix: string) => Promise<Ca
       const loader = countingLoader(['before the change']);
       loader.hold();
       const early = lists.read(key, loader.load);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => loader.calls === 1, 'the early load to start');
       loader.value = ['after the change'];
       await lists.invalidate([key]);
       const late = lists.read(key, loader.load);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => loader.calls === 2, 'the late read to start a load of its own');
       loader.release();
       expect((await early).data).to.deep.equal(['before the change']);
       expect((await late).data).to.deep.equal(['after the change']);

@@ -13,6 +13,7 @@ import { testDatabaseUrl } from '../support/db.js';
 import { eventStoreEnv } from '../support/eventStore.js';
 import { createDjangoDatabase, djangoPbkdf2Hash, type DjangoDatabase } from '../support/djangoSchema.js';
 import { redisUrl, requireRedis } from '../support/redis.js';
+import { eventually } from '../support/until.js';
 
 const run = promisify(execFile);
 
@@ -36,17 +37,6 @@ interface Ids {
   squatterApp: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it returns a value (bounded: the background work it waits for takes milliseconds). */
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(50);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe('admin import django', function () {
   this.timeout(120_000);

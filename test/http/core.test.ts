@@ -453,9 +453,8 @@ describe('HTTP core', () => {
       ];
       const withTimeout = await start({ readiness: [], routers: [testRoutes(), readyzOnly(checks, timeoutMs)] });
       try {
-        const started = performance.now();
+        // Without the timeout the hung check would keep /readyz from answering at all (until the test's timeout).
         const r = await call(withTimeout.url, '/api/readyz');
-        expect(performance.now() - started).to.be.below(timeoutMs + 1_000);
         expectError(r, 503, 'service_unavailable', 'Not ready: closed, hung.', ['checks']);
         const states = (r.body as { checks: Record<string, string> }).checks;
         expect(states.postgres).to.equal('ok');

@@ -8,13 +8,16 @@ import { startChildApi, type ChildApi } from '../support/childApi.js';
 import { runApiToEnd, runResumate, UNSET_INFRASTRUCTURE, warningsIn } from '../support/command.js';
 import { freePort } from '../support/net.js';
 
+/** A first start (initdb included) took 46 s on a loaded 2-core machine: a safety limit, not what is tested. */
+const START_LIMIT_MS = 150_000;
+
 /**
  * `npm start` with nothing configured, its data under a private (mode 0700) directory as in root's
  * home, and the `resumate` command beside it. As root, PostgreSQL runs as the `postgres` user, who
  * cannot enter that directory: the data is kept where it can reach it.
  */
 describe('the API on the embedded PostgreSQL', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let privateDir: string;
   let env: Record<string, string>;
   let api: ChildApi | undefined;
@@ -44,7 +47,7 @@ describe('the API on the embedded PostgreSQL', function () {
   });
 
   it('starts on a first run, and `resumate admin` uses its database with no settings of its own', async () => {
-    api = await startChildApi(env);
+    api = await startChildApi(env, START_LIMIT_MS);
     const cliEnv = { ...UNSET_INFRASTRUCTURE, DATA_DIR: env.DATA_DIR!, EMBEDDED_PG_PORT: '', LOG_LEVEL: '' };
 
     const status = await runResumate(['admin', 'projections', 'status', '--json'], cliEnv);
@@ -57,7 +60,7 @@ describe('the API on the embedded PostgreSQL', function () {
   });
 
   it('refuses a second start in one line that says which process runs it and where, exit code 1', async () => {
-    api = await startChildApi(env);
+    api = await startChildApi(env, START_LIMIT_MS);
     const second = await runApiToEnd({ ...env, PORT: String(await freePort()) });
     expect(second.code).to.equal(1);
     const lines = second.stderr.trim().split('\n');
@@ -67,20 +70,20 @@ describe('the API on the embedded PostgreSQL', function () {
   });
 
   it('stops on SIGTERM with exit code 0 and no warning', async () => {
-    api = await startChildApi(env);
+    api = await startChildApi(env, START_LIMIT_MS);
     api.child.kill('SIGTERM');
     expect(await api.exited, api.recentOutput()).to.equal(0);
     expect(warningsIn(api.recentOutput())).to.deep.equal([]);
   });
 
   it('stops on Ctrl-C (SIGINT to its whole process group) with exit code 0 and no warning', async () => {
-    api = await startChildApi(env, undefined, { ownProcessGroup: true });
+    api = await startChildApi(env, START_LIMIT_MS, { ownProcessGroup: true });
     process.kill(-api.pid, 'SIGINT');
     expect(await api.exited, api.recentOutput()).to.equal(0);
     expect(warningsIn(api.recentOutput())).to.deep.equal([]);
   });
 
-  it('stops cleanly on a Ctrl-C during its first start, leaving no PostgreSQL behind', async () => {
+  it('stops cleanly on a Ctrl-C during its first start, leaving no PostgreSQL behind and a data directory the next start uses', async () => {
     const dataDir = path.join(privateDir, 'interrupted');
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, ...env, DATA_DIR: dataDir, PORT: String(await freePort()) },
@@ -89,6 +92,8 @@ describe('the API on the embedded PostgreSQL', function () {
     });
     let output = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    // The Ctrl-C lands while initdb runs: the start is aborted rather than finished first.
     await new Promise<void>((resolve) =>
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString('utf8');
@@ -98,18 +103,24 @@ describe('the API on the embedded PostgreSQL', function () {
     process.kill(-child.pid!, 'SIGINT');
     expect(await exited, output).to.equal(0);
     expect(warningsIn(output)).to.deep.equal([]);
-    const pidFile = path.join(await fs.realpath(path.join(dataDir, 'postgres')), 'postmaster.pid');
-    expect(await fs.access(pidFile).then(() => 'postmaster.pid left', () => 'stopped')).to.equal('stopped');
-    if ((await fs.lstat(path.join(dataDir, 'postgres'))).isSymbolicLink()) await fs.rm(path.dirname(await fs.readlink(path.join(dataDir, 'postgres'))), { recursive: true });
+    const databaseDir = await fs.realpath(path.join(dataDir, 'postgres'));
+    expect(await fs.access(path.join(databaseDir, 'postmaster.pid')).then(() => 'postmaster.pid left', () => 'stopped')).to.equal('stopped');
+
+    api = await startChildApi({ ...env, DATA_DIR: dataDir }, START_LIMIT_MS);
+    expect((await fetch(`${api.url}/readyz`)).status, api.recentOutput()).to.equal(200);
+    await api.stop();
+    api = undefined;
+    if ((await fs.lstat(path.join(dataDir, 'postgres'))).isSymbolicLink()) await fs.rm(path.dirname(databaseDir), { recursive: true });
   });
 
   it('names EMBEDDED_PG_PORT in one line when its port is taken, exit code 1', async () => {
     const squatter = net.createServer();
-    await new Promise<void>((resolve) => squatter.listen(Number(env.EMBEDDED_PG_PORT), '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const taken = (squatter.address() as net.AddressInfo).port;
     try {
-      const run = await runApiToEnd({ ...env, PORT: String(await freePort()) });
+      const run = await runApiToEnd({ ...env, EMBEDDED_PG_PORT: String(taken), PORT: String(await freePort()) });
       expect(run.code).to.equal(1);
-      expect(run.stderr.trim()).to.equal(`Embedded PostgreSQL could not start: port ${env.EMBEDDED_PG_PORT} is taken: set EMBEDDED_PG_PORT to a free port`);
+      expect(run.stderr.trim()).to.equal(`Embedded PostgreSQL could not start: port ${taken} is taken: set EMBEDDED_PG_PORT to a free port`);
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }

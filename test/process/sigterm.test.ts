@@ -5,6 +5,7 @@ import { jobApplicationStream } from '../../src/domain/jobApplication/types.js';
 import { deleteKeys } from '../support/api.js';
 import { childEnv, startChildApi, type ChildApi } from '../support/childApi.js';
 import { createDatabase, dropDatabase } from '../support/db.js';
+import { until } from '../support/until.js';
 
 interface Answer {
   status: number;
@@ -51,13 +52,6 @@ const refusesConnections = (url: string) =>
     (err: { cause?: { code?: string } }) => err.cause?.code === 'ECONNREFUSED',
   );
 
-async function until(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const LOOPS = 4;
 
@@ -114,14 +108,14 @@ describe('SIGTERM under a load of writes', function () {
       }
     };
     const writers = Array.from({ length: LOOPS }, writer);
-    await until(() => acknowledged.length >= 20 || unexpected.length > 0, 'the load to run');
+    await until(() => acknowledged.length >= 20 || unexpected.length > 0, 'the load to run', 20_000);
 
     // One request the server has accepted, whose body is still on its way when SIGTERM lands.
     let signalled = false;
     const inFlight = post(api.url, '/api/job-applications/', access, { job_title: 'In flight', company_name: 'Acme' }, async () => {
       api.child.kill('SIGTERM');
       signalled = true;
-      await until(() => refusesConnections(api.url), 'the listener to close');
+      await until(() => refusesConnections(api.url), 'the listener to close', 20_000);
     });
     inFlight.catch(() => undefined); // examined below, after the exit
     const exitCode = await api.exited;

@@ -6,6 +6,7 @@ import { commandDeps } from '../../src/server.js';
 import { startTestApi, uniqueName, type Response, type TestApi } from '../support/api.js';
 import { expectApiError } from '../support/apiError.js';
 import { requireRedis } from '../support/redis.js';
+import { eventually } from '../support/until.js';
 
 /** bcrypt at test cost, with every password check and hash counted; `hold()` parks checks until released. */
 function instrumentedHasher() {
@@ -241,7 +242,7 @@ describe('security: password checks are atomic and bounded', function () {
       expect((await api.post('/api/auth/token/', { username, password: 'wrong-password' })).status).to.equal(401);
       expect((await api.post('/api/auth/token/', { username, password: PASSWORD })).status).to.equal(200);
 
-      const changed = await eventually(async () => (await store.readStream<{ type: string; data: { passwordHash: string } }>(`user-${id}`)).find((e) => e.type === 'UserPasswordChanged'));
+      const changed = await eventually(async () => (await store.readStream<{ type: string; data: { passwordHash: string } }>(`user-${id}`)).find((e) => e.type === 'UserPasswordChanged'), 'the hash upgrade');
       expect(changed.data.passwordHash).to.match(/^bcrypt_sha256\$\$2[ab]\$/);
       expect((await api.post('/api/auth/token/', { username, password: PASSWORD })).status).to.equal(200);
       expect((await api.post('/api/auth/token/', { username, password: 'wrong-password' })).status).to.equal(401);
@@ -258,12 +259,3 @@ function settledCount(requests: Array<Promise<Response>>, n: number): Promise<nu
   });
 }
 
-/** Polls for background work (the hash upgrade runs after the response); bounded, and the outcome is the state found. */
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('gave up waiting for the hash upgrade');
-}

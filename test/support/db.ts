@@ -4,6 +4,7 @@ import pino from 'pino';
 import { randomBytes } from 'node:crypto';
 import { createKnex, migrateToLatest } from '../../src/db/knex.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embeddedPostgres.js';
+import { freePort } from './net.js';
 
 /**
  * Every test run gets its own freshly migrated database, dropped after, on the server
@@ -40,7 +41,7 @@ async function server(): Promise<string> {
   console.warn('    No PostgreSQL at 127.0.0.1:5432 and no DATABASE_URL: starting an embedded PostgreSQL for the tests');
   embedded = await startEmbeddedPostgres({
     dataDir: path.resolve('.data', 'test-postgres'),
-    port: 54339,
+    port: await freePort(),
     logger: pino({ level: 'warn' }),
   });
   return (serverUrl = embedded.url);

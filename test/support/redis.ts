@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { freePort } from './net.js';
+import { until } from './until.js';
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -45,16 +46,20 @@ export class DisposableRedis {
       ctx.skip();
     }
     const redis = new DisposableRedis(port, child);
-    for (let i = 0; i < 50; i++) {
+    const answers = async () => {
       const probe = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => undefined);
       const up = await probe.connect().then(() => true, () => false);
       probe.disconnect();
-      if (up) return redis;
-      await new Promise((r) => setTimeout(r, 100));
+      return up;
+    };
+    try {
+      await until(answers, 'redis-server to start', 20_000);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
     }
-    child.kill('SIGKILL');
-    throw new Error('redis-server did not start');
+    return redis;
   }
 
   async stop(): Promise<void> {

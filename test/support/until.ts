@@ -9,3 +9,10 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** Polls `probe` until it returns a value, and returns it; fails after `timeoutMs` with `what`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  let value: T | undefined;
+  await until(async () => (value = await probe()) !== undefined, what, timeoutMs);
+  return value as T;
+}
