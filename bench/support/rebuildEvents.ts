@@ -8,7 +8,7 @@
 import pg from 'pg';
 import type { AiModelEvent } from '../../src/domain/aiModel/index.js';
 import type { AiQuotaEvent } from '../../src/domain/aiQuota/index.js';
-import { JOB_APPLICATION_STATUSES, type JobApplicationEvent, type JobApplicationStatus } from '../../src/domain/jobApplication/index.js';
+import { JOB_APPLICATION_STATUSES, newJobApplicationFields, type JobApplicationEvent, type JobApplicationStatus } from '../../src/domain/jobApplication/index.js';
 import type { ResumeEvent } from '../../src/domain/resume/index.js';
 import type { UserEvent } from '../../src/domain/user/index.js';
 
@@ -111,15 +111,13 @@ export function* generateEvents(count: number, users = Math.max(10, Math.min(10_
       const userId = 1 + Math.floor(rand() * registered);
       const id = ++applicationIds;
       const own = resumesOf.get(userId) ?? [];
-      const fields = {
+      const fields = newJobApplicationFields({
         job_title: pick(TITLES),
         company_name: pick(COMPANIES),
         original_job_description: rand() < 0.5 ? '' : 'Build and run services.',
         resume_used: own.length > 0 && rand() < 0.5 ? pick(own) : null,
         date_applied: rand() < 0.7 ? day : null,
-        status: 'Applied' as const,
-        notes: '',
-      };
+      });
       applications.push({ id, userId, status: 'Applied', deleted: false });
       out.push(row(`jobApplication-${id}`, { type: 'JobApplicationCreated', data: { id, userId, fields, isExample: false, at } }, userId));
     } else if (r < 0.73 && applications.length > 0) {

@@ -1,11 +1,11 @@
-import type { JobApplicationFields } from '../domain/jobApplication/index.js';
+import { newJobApplicationFields, type JobApplicationFields, type NewJobApplicationFields } from '../domain/jobApplication/index.js';
 
 export const EXAMPLE_USERNAME = 'example';
 /** Django's marker for an unusable password: no bcrypt hash starts with `!`, so no login ever matches. */
 export const UNUSABLE_PASSWORD = '!';
 export const EXAMPLE_USER = { username: EXAMPLE_USERNAME, email: 'example@example.com', passwordHash: UNUSABLE_PASSWORD, isStaff: false };
 
-export const EXAMPLE_APPLICATIONS: readonly JobApplicationFields[] = [
+const EXAMPLES_AS_WRITTEN = [
   {
     job_title: 'Senior Software Engineer',
     company_name: 'TechCorp Inc.',
@@ -51,4 +51,7 @@ export const EXAMPLE_APPLICATIONS: readonly JobApplicationFields[] = [
     status: 'Applied',
     notes: 'Referral from a former colleague; waiting to hear back.',
   },
-];
+] satisfies NewJobApplicationFields[];
+
+/** Every field not written above (one added later) has its default. */
+export const EXAMPLE_APPLICATIONS: readonly JobApplicationFields[] = EXAMPLES_AS_WRITTEN.map((given) => newJobApplicationFields(given));

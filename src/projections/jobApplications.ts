@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { assertNever } from '../domain/errors.js';
 import {
+  JOB_APPLICATION_FIELD_NAMES,
   JOB_APPLICATION_STATUSES,
   type JobApplicationChanges,
   type JobApplicationEvent,
@@ -14,11 +15,9 @@ import type { Projection } from './projection.js';
 /** Emitted by the resumes aggregate; an application that used the resume keeps no dangling id (Django's SET_NULL). */
 type ResumeDeleted = { type: 'ResumeDeleted'; data: { id: number; userId: number; at: string } };
 
-const FIELD_COLUMNS = ['job_title', 'company_name', 'original_job_description', 'resume_used', 'date_applied', 'status', 'notes'] as const;
-
-/** Only the known columns of an event's changes reach the table. */
-function columnsOf(changes: JobApplicationChanges): JobApplicationChanges {
-  return Object.fromEntries(FIELD_COLUMNS.filter((c) => changes[c] !== undefined).map((c) => [c, changes[c]]));
+/** Only the fields `source` sets, in the API's order: no other key reaches the table or a response. */
+function fieldsIn<T extends JobApplicationChanges>(source: T): T {
+  return Object.fromEntries(JOB_APPLICATION_FIELD_NAMES.filter((f) => source[f] !== undefined).map((f) => [f, source[f]])) as T;
 }
 
 /** What the storage cap reads: how many applications a user keeps that are not soft-deleted. */
@@ -43,11 +42,11 @@ export const jobApplicationsProjection: Projection<JobApplicationEvent | ResumeD
     switch (event.type) {
       case 'JobApplicationCreated': {
         const { id, userId, fields, isExample, at } = event.data;
-        const inserted = { id, user_id: userId, ...columnsOf(fields), is_deleted: false, is_example: isExample, created_at: at, updated_at: at };
+        const inserted = { id, user_id: userId, ...fieldsIn(fields), is_deleted: false, is_example: isExample, created_at: at, updated_at: at };
         return [{ kind: 'insert', table: 'job_applications', row: inserted, conflict: ['id'] }, active(userId, 1)];
       }
       case 'JobApplicationUpdated':
-        return row(columnsOf(event.data.changes));
+        return row(fieldsIn(event.data.changes));
       case 'JobApplicationSoftDeleted':
         return [...row({ is_deleted: true }), active(event.data.userId, -1)];
       case 'JobApplicationRestored':
@@ -99,13 +98,7 @@ export const jobApplicationView = (a: {
 }): JobApplicationView => ({
   id: a.id,
   user: a.userId,
-  job_title: a.fields.job_title,
-  company_name: a.fields.company_name,
-  original_job_description: a.fields.original_job_description,
-  resume_used: a.fields.resume_used,
-  date_applied: a.fields.date_applied,
-  status: a.fields.status,
-  notes: a.fields.notes,
+  ...fieldsIn(a.fields),
   is_deleted: a.isDeleted,
   is_example: a.isExample,
   created_at: a.createdAt,

@@ -72,6 +72,15 @@ describe('JobApplication', () => {
     it('records nothing when nothing changed', () =>
       given([created()]).when(update(alice, { job_title: 'Engineer', status: 'Applied', resume_used: null })).then([]));
 
+    it('holds a field’s default when it was recorded before the field existed', () => {
+      const { date_applied: _addedLater, ...recordedBefore } = buildFields();
+      const createdBefore: JobApplicationEvent = { type: 'JobApplicationCreated', data: { id, userId: alice, fields: recordedBefore as JobApplicationFields, isExample: false, at } };
+      given([createdBefore]).when(update(alice, { date_applied: null })).then([]);
+      given([createdBefore])
+        .when(update(alice, { date_applied: '2026-11-20' }))
+        .then([{ type: 'JobApplicationUpdated', data: { id, userId: alice, changes: { date_applied: '2026-11-20' }, at: later } }]);
+    });
+
     it('compares long texts by digest: the state holds none of them, a repeat records nothing, a change is recorded whole', () => {
       const notes = 'n'.repeat(200_000);
       const description = 'd'.repeat(200_000);

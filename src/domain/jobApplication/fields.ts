@@ -18,6 +18,29 @@ export interface JobApplicationFields {
 
 export type JobApplicationChanges = Partial<JobApplicationFields>;
 
+/**
+ * Every field, in the order the API shows them; the read model keeps a column of each name.
+ * A record rather than a list, so that the compiler names a field missing here.
+ */
+export const JOB_APPLICATION_FIELD_NAMES = Object.keys({
+  job_title: true,
+  company_name: true,
+  original_job_description: true,
+  resume_used: true,
+  date_applied: true,
+  status: true,
+  notes: true,
+} satisfies Record<keyof JobApplicationFields, true>) as (keyof JobApplicationFields)[];
+
+/** The original model's defaults for every field but the two required ones. */
+const DEFAULTS: Omit<JobApplicationFields, 'job_title' | 'company_name'> = {
+  original_job_description: '',
+  resume_used: null,
+  date_applied: null,
+  status: 'Applied',
+  notes: '',
+};
+
 /** Fields whose text may be long: a decision only compares them, so its state keeps their digest. */
 const LONG_TEXT_FIELDS = ['original_job_description', 'notes'] as const;
 type LongTextField = (typeof LONG_TEXT_FIELDS)[number];
@@ -35,19 +58,24 @@ export function decidingFields<T extends JobApplicationChanges>(fields: T): T {
   return deciding as T;
 }
 
-/** The original model's defaults for every field but the two required ones. */
-export function newJobApplicationFields(
-  given: Pick<JobApplicationFields, 'job_title' | 'company_name'> & JobApplicationChanges,
-): JobApplicationFields {
-  return { original_job_description: '', resume_used: null, date_applied: null, status: 'Applied', notes: '', ...given };
+/** What a new application must name; every other field may be left to its default. */
+export type NewJobApplicationFields = Pick<JobApplicationFields, 'job_title' | 'company_name'> & JobApplicationChanges;
+
+/** A new application's fields: the ones given, the defaults for the rest. */
+export function newJobApplicationFields(given: NewJobApplicationFields): JobApplicationFields {
+  return { ...DEFAULTS, ...given };
 }
 
-/** The entries of `changes` that differ from `current`. */
+/**
+ * The entries of `changes` that differ from `current`. An application recorded before a field
+ * existed (its event, or a snapshot of its state, lacks it) holds that field's default.
+ */
 export function changedFields(current: JobApplicationDecidingFields, changes: JobApplicationChanges): JobApplicationChanges {
   const changed: Record<string, unknown> = {};
+  const before: Record<string, unknown> = { ...decidingFields(DEFAULTS), ...current };
   const comparable: Record<string, unknown> = decidingFields(changes);
   for (const [key, value] of Object.entries(changes)) {
-    if (value !== undefined && comparable[key] !== current[key as keyof JobApplicationDecidingFields]) changed[key] = value;
+    if (value !== undefined && comparable[key] !== before[key]) changed[key] = value;
   }
   return changed as JobApplicationChanges;
 }

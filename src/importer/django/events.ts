@@ -1,6 +1,6 @@
 import type { Decider } from '../../domain/decider.js';
 import { AI_PROVIDERS, aiModelDecider, type AiModelEvent, type AiModelSettings, type AiProvider } from '../../domain/aiModel/index.js';
-import { JOB_APPLICATION_STATUSES, jobApplicationDecider, type JobApplicationEvent, type JobApplicationStatus } from '../../domain/jobApplication/index.js';
+import { JOB_APPLICATION_STATUSES, jobApplicationDecider, newJobApplicationFields, type JobApplicationEvent, type JobApplicationStatus } from '../../domain/jobApplication/index.js';
 import { resumeDecider, type ResumeEvent } from '../../domain/resume/index.js';
 import { userDecider, type UserCommand, type UserEvent } from '../../domain/user/index.js';
 import { usernameDecider, type UsernameEvent } from '../../domain/username/index.js';
@@ -75,7 +75,8 @@ export function resumeEvents(resume: DjangoResume): ResumeEvent[] {
 export function jobApplicationEvents(application: DjangoJobApplication, resumeUsed: number | null): JobApplicationEvent[] {
   const { id, user_id: userId, created_at, updated_at } = application;
   if (!(JOB_APPLICATION_STATUSES as readonly string[]).includes(application.status)) throw new UnimportableRow(`unknown status "${application.status}"`);
-  const fields = {
+  // A field the original model lacks gets its default.
+  const fields = newJobApplicationFields({
     job_title: application.job_title,
     company_name: application.company_name,
     original_job_description: application.original_job_description,
@@ -83,7 +84,7 @@ export function jobApplicationEvents(application: DjangoJobApplication, resumeUs
     date_applied: application.date_applied,
     status: application.status as JobApplicationStatus,
     notes: application.notes,
-  };
+  });
   const events = decideAll(jobApplicationDecider, [
     { type: 'CreateJobApplication', data: { id, userId, fields, isExample: application.is_example, at: created_at } },
     ...(application.is_deleted ? [{ type: 'SoftDeleteJobApplication' as const, data: { id, userId, at: updated_at } }] : []),
