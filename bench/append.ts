@@ -1,35 +1,45 @@
 /**
- * bench/append: appends to the PostgreSQL event store (one new stream per append, one event
- * each) against its ceiling, raw single-row INSERTs into a plain table on the same database,
- * measured in the same run and interleaved so both see the same machine state.
+ * bench/append: appends to the PostgreSQL event store as the API builds it (versions stamped,
+ * personal fields sealed with the owner's data key, the size limit checked; one new stream per
+ * append, one event each, owners spread over 1,000 users) against its ceiling, raw single-row
+ * INSERTs of the same event in clear into a plain table on the same database, measured in the
+ * same run and interleaved so both see the same machine state.
  */
 import pg from 'pg';
-import { randomUUID } from 'node:crypto';
-import { PostgresEventStore } from '../src/eventstore/postgres/postgresEventStore.js';
+import pino from 'pino';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createKnex } from '../src/db/knex.js';
+import { createEventStore } from '../src/eventstore/createEventStore.js';
+import { Keyring } from '../src/eventstore/shredding/index.js';
 import { createDatabase, dropDatabase } from '../test/support/db.js';
 import { fmt, median, table, throughput } from './support/measure.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WRITERS = [1, 32];
-const payload = { job_title: 'Senior Software Engineer', company_name: 'TechCorp Inc.', status: 'Applied', notes: 'Applied through the website' };
+const fields = { job_title: 'Senior Software Engineer', company_name: 'TechCorp Inc.', status: 'Applied', notes: 'Applied through the website' };
+const USERS = 1000;
+const eventOf = (n: number) => ({ id: n, userId: (n % USERS) + 1, fields, isExample: false, at: '2026-11-24T10:00:00.000Z' });
 const metadata = { userId: 1, requestId: 'bench', at: '2026-11-24T10:00:00.000Z' };
 
 export async function benchAppend(): Promise<{ writers: number; appendPerS: number; insertPerS: number; ratio: number }[]> {
   const { url, name } = await createDatabase('resumate_bench');
   const pool = new pg.Pool({ connectionString: url, max: 32 });
   pool.on('error', () => undefined); // connections are force-closed when the bench database is dropped
-  const store = await PostgresEventStore.connect({ connectionString: url, poolSize: 32 });
+  const db = createKnex(url, { max: 4 });
+  const keyring = await new Keyring(db, randomBytes(32), { connectionString: url }).start();
+  const store = await createEventStore({ kind: 'postgres' }, url, pino({ level: 'silent' }), { keyring, maxAppendBytes: 1_000_000, poolSize: 32 });
+  let n = 0;
   try {
     await pool.query('CREATE TABLE raw_inserts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
     const rawInsert = () =>
       pool.query({
         name: 'raw_insert',
         text: 'INSERT INTO raw_inserts (stream_id, type, data, metadata) VALUES ($1, $2, $3, $4)',
-        values: [`bench-${randomUUID()}`, 'JobApplicationCreated', JSON.stringify(payload), JSON.stringify(metadata)],
+        values: [`bench-${randomUUID()}`, 'JobApplicationCreated', JSON.stringify(eventOf(++n)), JSON.stringify(metadata)],
       }).then(() => undefined);
     const append = () =>
-      store.append(`bench-${randomUUID()}`, [{ type: 'JobApplicationCreated', data: payload, metadata }], { expectedRevision: 'no_stream' }).then(() => undefined);
+      store.append(`bench-${randomUUID()}`, [{ type: 'JobApplicationCreated', data: eventOf(++n), metadata }], { expectedRevision: 'no_stream' }).then(() => undefined);
 
     await throughput(32, 1000, rawInsert); // warm-up
     await throughput(32, 1000, append);
@@ -48,6 +58,8 @@ export async function benchAppend(): Promise<{ writers: number; appendPerS: numb
     return results;
   } finally {
     await store.close();
+    await keyring.close();
+    await db.destroy();
     await pool.end();
     await dropDatabase(name);
   }

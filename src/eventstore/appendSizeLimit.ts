@@ -1,3 +1,4 @@
+import { overriding } from './overriding.js';
 import { AppendTooLargeError, type EventStore, type NewEvent } from './port.js';
 
 /** What an append sends: each event's type, data and metadata as UTF-8 JSON (what EventStoreDB counts). */
@@ -20,11 +21,5 @@ export function limitAppendSize(store: EventStore, maxBytes: number): EventStore
     if (bytes > maxBytes) throw new AppendTooLargeError(streamId, bytes, maxBytes);
     return store.append(streamId, events, options);
   };
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'append') return append;
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return overriding(store, { append });
 }

@@ -12,6 +12,8 @@ export interface EventStoreLayers {
   keyring?: Keyring;
   /** Refuses an append larger than this, measured as stored (after sealing). */
   maxAppendBytes?: number;
+  /** PostgreSQL connections for appends and reads (20 unless said). */
+  poolSize?: number;
 }
 
 /**
@@ -24,19 +26,19 @@ export async function createEventStore(
   config: Config['eventStore'],
   databaseUrl: string,
   logger: Logger,
-  { keyring, maxAppendBytes }: EventStoreLayers = {},
+  { keyring, maxAppendBytes, poolSize = 20 }: EventStoreLayers = {},
 ): Promise<EventStore> {
-  let store = await createAdapter(config, databaseUrl, logger);
+  let store = await createAdapter(config, databaseUrl, logger, poolSize);
   if (maxAppendBytes !== undefined) store = limitAppendSize(store, maxAppendBytes);
   if (keyring) store = withShredding(store, keyring);
   return versionedEventStore(store);
 }
 
-async function createAdapter(config: Config['eventStore'], databaseUrl: string, logger: Logger): Promise<EventStore> {
+async function createAdapter(config: Config['eventStore'], databaseUrl: string, logger: Logger, poolSize: number): Promise<EventStore> {
   if (config.kind === 'eventstoredb') {
     logger.debug('Event store: EventStoreDB');
     return createEventStoreDbStore(config.connectionString, logger);
   }
   logger.debug('Event store: PostgreSQL (events table)');
-  return PostgresEventStore.connect({ connectionString: databaseUrl, poolSize: 20, logger });
+  return PostgresEventStore.connect({ connectionString: databaseUrl, poolSize, logger });
 }

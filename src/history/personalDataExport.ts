@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import { aiQuotaStream, type AiQuotaEvent } from '../domain/aiQuota/index.js';
 import { utcDay } from '../domain/aiQuota/day.js';
-import { NotAuthenticated, assertNever } from '../domain/errors.js';
-import type { ResumeEvent } from '../domain/resume/index.js';
+import { NotAuthenticated } from '../domain/errors.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { jobApplicationHistory, type JobApplicationHistoryEntry } from '../projections/jobApplicationEvents.js';
 import { ownJobApplicationsPage, type JobApplicationView } from '../projections/jobApplications.js';
@@ -10,7 +9,7 @@ import { ownResumesPage, type OwnResume } from '../projections/resumes.js';
 import { findUserById } from '../projections/users.js';
 import { principalFor } from '../auth/principal.js';
 import type { Clock } from '../commands/deps.js';
-import { readResumeHistory } from './resumeHistory.js';
+import { readResumeHistory, resumeHistoryEntry, type ResumeHistoryEntry } from './resumeHistory.js';
 
 /** Rows or events read per query: what an export holds at a time, however much its owner has. */
 export const EXPORT_PAGE_SIZE = 10;
@@ -33,12 +32,6 @@ export interface PersonalDataExport {
   quota_usage: AsyncIterable<QuotaUse[]>;
 }
 
-export interface ResumeHistoryEntry {
-  revision: number;
-  type: ResumeEvent['type'];
-  at: string;
-  changes: Record<string, unknown>;
-}
 
 export interface AiGenerationEntry {
   at: string;
@@ -103,25 +96,6 @@ async function* applicationHistory(db: Knex, userId: number, id: number): AsyncG
   if (history) yield* history;
 }
 
-function resumeHistoryEntry(event: RecordedEvent<ResumeEvent>): ResumeHistoryEntry {
-  return { revision: Number(event.revision), type: event.type, at: event.data.at, changes: resumeChanges(event) };
-}
-
-/** What each event set, in the API's field names (as GET /api/resumes/{id}/history/ shows it). */
-function resumeChanges(event: ResumeEvent): Record<string, unknown> {
-  switch (event.type) {
-    case 'ResumeCreated': {
-      const { title, content, source, aiModel } = event.data;
-      return { title, content, source, ...(aiModel === undefined ? {} : { ai_model: aiModel }) };
-    }
-    case 'ResumeUpdated':
-      return event.data.changes;
-    case 'ResumeDeleted':
-      return {};
-    default:
-      return assertNever(event);
-  }
-}
 
 /** A quota stream per UTC day: every day since the user joined, each read a page at a time. */
 async function* quotaEventPages(store: EventStore, principal: string, days: { first: string; last: string }): AsyncGenerator<{ day: string; events: RecordedEvent<AiQuotaEvent>[] }> {

@@ -1,4 +1,4 @@
-import { NotFound } from '../domain/errors.js';
+import { NotFound, assertNever } from '../domain/errors.js';
 import { resumeStream, type ResumeEvent } from '../domain/resume/index.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 
@@ -24,5 +24,33 @@ async function* eventsInChunks(store: EventStore, stream: string): AsyncGenerato
     const chunk = await store.readStream<ResumeEvent>(stream, { fromRevision: from, maxCount: HISTORY_CHUNK_EVENTS });
     if (chunk.length > 0) yield chunk;
     if (chunk.length < HISTORY_CHUNK_EVENTS) return;
+  }
+}
+
+/** One entry of a resume's history, as GET /api/resumes/{id}/history/ and the personal-data export show it. */
+export interface ResumeHistoryEntry {
+  revision: number;
+  type: ResumeEvent['type'];
+  at: string;
+  changes: Record<string, unknown>;
+}
+
+export function resumeHistoryEntry(event: RecordedEvent<ResumeEvent>): ResumeHistoryEntry {
+  return { revision: Number(event.revision), type: event.type, at: event.data.at, changes: resumeChanges(event) };
+}
+
+/** What each event set, in the API's field names (as GET /api/resumes/{id}/history/ shows it). */
+function resumeChanges(event: ResumeEvent): Record<string, unknown> {
+  switch (event.type) {
+    case 'ResumeCreated': {
+      const { title, content, source, aiModel } = event.data;
+      return { title, content, source, ...(aiModel === undefined ? {} : { ai_model: aiModel }) };
+    }
+    case 'ResumeUpdated':
+      return event.data.changes;
+    case 'ResumeDeleted':
+      return {};
+    default:
+      return assertNever(event);
   }
 }

@@ -1,5 +1,6 @@
 import { WrongExpectedVersionError, type EventStore } from '../eventstore/port.js';
 import type { Metrics } from './metrics.js';
+import { overriding } from '../eventstore/overriding.js';
 
 /**
  * The same store (adapter-specific extras such as `countAfter` included), counting appends
@@ -22,16 +23,5 @@ export function instrumentEventStore(store: EventStore, metrics: Metrics): Event
       throw err;
     }
   };
-  // Bound once: the other methods keep their `this` without a closure per call.
-  const bound = new Map<PropertyKey, unknown>([['append', append]]);
-  return new Proxy(store, {
-    get(target, property) {
-      if (bound.has(property)) return bound.get(property);
-      const value: unknown = Reflect.get(target, property);
-      if (typeof value !== 'function') return value;
-      const method: unknown = value.bind(target);
-      bound.set(property, method);
-      return method;
-    },
-  });
+  return overriding(store, { append });
 }

@@ -4,10 +4,11 @@ import type { Knex } from 'knex';
 import pg from 'pg';
 import pino from 'pino';
 import { createKnex } from '../../src/db/knex.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
+import type { EventStore } from '../../src/eventstore/port.js';
 import { allProjections } from '../../src/projections/index.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
 import { ProjectionRuntime } from '../../src/projections/runtime.js';
+import { openTestEventStore } from '../support/eventStore.js';
 import { testDatabaseUrl } from '../support/db.js';
 
 /** Every SQL text this process hands the driver while `run` runs (knex goes through pg.Client too). */
@@ -36,7 +37,7 @@ async function capturingSql(run: () => Promise<void>): Promise<string[]> {
 describe('hostile text through the projectors', function () {
   this.timeout(120_000);
   let db: Knex;
-  let store: PostgresEventStore;
+  let store: EventStore;
 
   const marker = `HOSTILE${randomInt(1e9)}`;
   const dollarTags = `$rows$${Array.from({ length: 85_000 }, (_, n) => `$rows${n}$`).join('')}`;
@@ -51,7 +52,7 @@ describe('hostile text through the projectors', function () {
 
   before(async () => {
     db = createKnex(testDatabaseUrl(), { max: 2 });
-    store = await PostgresEventStore.connect({ connectionString: testDatabaseUrl() });
+    store = await openTestEventStore(testDatabaseUrl());
   });
   after(async () => {
     await store.close();

@@ -3,11 +3,12 @@ import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
 import pino from 'pino';
 import { createKnex } from '../../src/db/knex.js';
-import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
+import type { EventStore } from '../../src/eventstore/port.js';
 import type { NewEvent } from '../../src/eventstore/port.js';
 import { allProjections } from '../../src/projections/index.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
 import { ProjectionRuntime } from '../../src/projections/runtime.js';
+import { openTestEventStore } from '../support/eventStore.js';
 import { testDatabaseUrl } from '../support/db.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 
@@ -24,10 +25,10 @@ describe('resume_used racing the deletion of that resume', function () {
 
   describe('the interleaving replayed', () => {
     let db: Knex;
-    let store: PostgresEventStore;
+    let store: EventStore;
     before(async () => {
       db = createKnex(testDatabaseUrl(), { max: 2 });
-      store = await PostgresEventStore.connect({ connectionString: testDatabaseUrl() });
+      store = await openTestEventStore(testDatabaseUrl());
     });
     after(async () => {
       await store.close();

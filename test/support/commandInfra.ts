@@ -5,6 +5,8 @@ import type { CommandContext } from '../../src/domain/decider.js';
 import { loadConfig } from '../../src/config.js';
 import { commandDeps, startInfrastructure, type Infrastructure } from '../../src/server.js';
 import { deleteKeys, TEST_SECRET_KEY } from './api.js';
+import { TEST_DATA_KEY_ENCRYPTION_KEY } from './dataKeys.js';
+import { eventStoreEnv } from './eventStore.js';
 import { testDatabaseUrl } from './db.js';
 import { redisUrl } from './redis.js';
 
@@ -22,7 +24,17 @@ export interface CommandInfra {
  */
 export async function startCommandInfra(clock: Clock = { now: () => new Date() }): Promise<CommandInfra> {
   const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
-  const config = loadConfig({ DATABASE_URL: testDatabaseUrl(), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix, SECRET_KEY: TEST_SECRET_KEY, ALLOWED_HOSTS: '*', LOG_LEVEL: 'silent' });
+  const databaseUrl = testDatabaseUrl();
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    ...eventStoreEnv(databaseUrl),
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: keyPrefix,
+    SECRET_KEY: TEST_SECRET_KEY,
+    DATA_KEY_ENCRYPTION_KEY: TEST_DATA_KEY_ENCRYPTION_KEY,
+    ALLOWED_HOSTS: '*',
+    LOG_LEVEL: 'silent',
+  });
   const infra = await startInfrastructure(config, pino({ level: 'silent' }), { runProjectors: true });
   return {
     infra,

@@ -1,7 +1,10 @@
 import pino from 'pino';
 import type { Config } from '../../src/config.js';
+import { createKnex } from '../../src/db/knex.js';
 import { createEventStore } from '../../src/eventstore/createEventStore.js';
+import { Keyring } from '../../src/eventstore/shredding/index.js';
 import type { EventStore } from '../../src/eventstore/port.js';
+import { TEST_DATA_KEY_ENCRYPTION_KEY } from './dataKeys.js';
 
 /**
  * The event store of this test run, chosen once, from TEST_EVENT_STORE: `postgres` (the
@@ -48,9 +51,21 @@ export function eventStoreEnv(databaseUrl: string): { EVENTSTORE_CONNECTION_STRI
   return { EVENTSTORE_CONNECTION_STRING: eventStoreConnectionString(databaseUrl) };
 }
 
-/** The event store a test talks to directly, as a server on `databaseUrl` would open it. */
-export function openTestEventStore(databaseUrl: string): Promise<EventStore> {
+/**
+ * The event store a test talks to directly, as a server on `databaseUrl` opens it: versions,
+ * personal data sealed with the run's key (so it reads what the run's servers wrote, and they
+ * read what it writes), and the run's store. Closing it closes its keyring too.
+ */
+export async function openTestEventStore(databaseUrl: string): Promise<EventStore> {
   const connectionString = eventStoreConnectionString(databaseUrl);
   const config: Config['eventStore'] = connectionString ? { kind: 'eventstoredb', connectionString } : { kind: 'postgres' };
-  return createEventStore(config, databaseUrl, pino({ level: 'silent' }));
+  const db = createKnex(databaseUrl, { max: 2 });
+  const keyring = await new Keyring(db, Buffer.from(TEST_DATA_KEY_ENCRYPTION_KEY, 'base64'), { connectionString: databaseUrl }).start();
+  const store = await createEventStore(config, databaseUrl, pino({ level: 'silent' }), { keyring });
+  const close = async () => {
+    await store.close();
+    await keyring.close();
+    await db.destroy();
+  };
+  return new Proxy(store, { get: (target, property) => (property === 'close' ? close : Reflect.get(target, property)) });
 }

@@ -1,3 +1,4 @@
+import { overriding } from '../overriding.js';
 import type { DomainEvent, EventStore, NewEvent } from '../port.js';
 import type { Keyring, KeyState } from './keyring.js';
 import { PERSONAL_FIELDS } from './personalFields.js';
@@ -27,8 +28,8 @@ export function shreddingEventStore(inner: EventStore, keyring: Keyring): EventS
     return sealed;
   }
 
-  return {
-    name: inner.name,
+  // The other methods, and an adapter's extras, are the inner store's own.
+  return overriding(inner, {
     async append(streamId, events, options) {
       return inner.append(streamId, await sealAll(events), options);
     },
@@ -41,16 +42,10 @@ export function shreddingEventStore(inner: EventStore, keyring: Keyring): EventS
     async readLog(options) {
       return openAll(keyring, await inner.readLog(options));
     },
-    countAfter: (position) => inner.countAfter(position),
-    logId: () => inner.logId(),
     async *subscribe(options) {
       for await (const batch of inner.subscribe(options)) yield await openAll(keyring, batch);
     },
-    ...(inner.nudge ? { nudge: () => inner.nudge?.() } : {}),
-    headPosition: () => inner.headPosition(),
-    ping: () => inner.ping(),
-    close: () => inner.close(),
-  };
+  });
 }
 
 /** Opens every event of a batch in place, loading the keys not in memory in one query. */

@@ -1,4 +1,5 @@
 import type { DomainEvent, EventStore, LogEvent, NewEvent } from '../port.js';
+import { overriding } from '../overriding.js';
 import { storedVersionOf, type EventVersions } from './registry.js';
 import { currentEventVersions } from './upcasters.js';
 
@@ -40,16 +41,5 @@ export function versionedEventStore(store: EventStore, versions: EventVersions =
       for await (const batch of store.subscribe(options)) yield toCurrent(batch);
     },
   };
-  // Bound once: the other methods keep their `this` without a closure per call.
-  const bound = new Map<PropertyKey, unknown>(Object.entries(methods));
-  return new Proxy(store, {
-    get(target, property) {
-      if (bound.has(property)) return bound.get(property);
-      const value: unknown = Reflect.get(target, property);
-      if (typeof value !== 'function') return value;
-      const method: unknown = value.bind(target);
-      bound.set(property, method);
-      return method;
-    },
-  });
+  return overriding(store, methods);
 }

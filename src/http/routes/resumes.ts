@@ -1,10 +1,8 @@
 import type Router from '@koa/router';
 import type { RouterContext } from '@koa/router';
 import { createResume, deleteResume, updateResume } from '../../commands/resumes.js';
-import { readResumeHistory } from '../../history/resumeHistory.js';
-import { assertNever } from '../../domain/errors.js';
-import type { ResumeChanges, ResumeEvent } from '../../domain/resume/index.js';
-import type { RecordedEvent } from '../../eventstore/port.js';
+import type { ResumeChanges } from '../../domain/resume/index.js';
+import { readResumeHistory, resumeHistoryEntry as historyEntryOf } from '../../history/resumeHistory.js';
 import { getResume, listResumes, resumeListSpec } from '../../projections/resumes.js';
 import { commandContext } from '../commandContext.js';
 import { pathId, requestOrigin } from '../requestUrl.js';
@@ -84,7 +82,7 @@ export const resumeRouteTable: Route<ResourceRouteDeps>[] = [
     handler: async (ctx, { commands }) => {
       const events = await readResumeHistory(commands.store, { id: pathId(ctx.params.id), userId: ctx.state.user!.id });
       ctx.type = 'application/json';
-      ctx.body = jsonStream('[', mapChunks(events, (event) => JSON.stringify(historyEntry(event))), ']');
+      ctx.body = jsonStream('[', mapChunks(events, (event) => JSON.stringify(historyEntryOf(event))), ']');
     },
   }),
 ];
@@ -100,24 +98,4 @@ async function editResume(ctx: RouterContext, { db, commands }: ResourceRouteDep
   await getResume(db, userId, id); // DRF looks the object up (404) before it validates the body (400)
   await updateResume(commands, { id, userId, changes: parseBody(ctx.request.body) }, commandContext(ctx, commands.clock));
   ctx.body = await getResume(db, userId, id);
-}
-
-function historyEntry(event: RecordedEvent<ResumeEvent>) {
-  return { revision: Number(event.revision), type: event.type, at: event.data.at, changes: changesOf(event) };
-}
-
-/** What each event set, in the API's field names. */
-function changesOf(event: ResumeEvent): Record<string, unknown> {
-  switch (event.type) {
-    case 'ResumeCreated': {
-      const { title, content, source, aiModel } = event.data;
-      return { title, content, source, ...(aiModel === undefined ? {} : { ai_model: aiModel }) };
-    }
-    case 'ResumeUpdated':
-      return event.data.changes;
-    case 'ResumeDeleted':
-      return {};
-    default:
-      return assertNever(event);
-  }
 }
