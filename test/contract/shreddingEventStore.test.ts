@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { createKnex } from '../../src/db/knex.js';
 import { appendStatement } from '../../src/eventstore/postgres/appendStatements.js';
+import { overriding } from '../../src/eventstore/overriding.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.js';
 import { Keyring } from '../../src/eventstore/shredding/keyring.js';
 import { withShredding } from '../../src/eventstore/shredding/index.js';
@@ -26,14 +27,13 @@ describeEventStoreContract(
     const inner = await PostgresEventStore.connect({ connectionString: url, poolSize: 20 });
     const store = withShredding(inner, keyring);
     return {
-      store: {
-        ...store,
+      store: overriding(store, {
         close: async () => {
           await store.close();
           await keyring.close();
           await db.destroy();
         },
-      },
+      }),
       holdOpenAppend: async (streamId, event) => {
         const client = new pg.Client({ connectionString: url });
         await client.connect();

@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Config } from '../../src/config.js';
 import { createKnex } from '../../src/db/knex.js';
 import { createEventStore } from '../../src/eventstore/createEventStore.js';
+import { overriding } from '../../src/eventstore/overriding.js';
 import { Keyring } from '../../src/eventstore/shredding/index.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import { TEST_DATA_KEY_ENCRYPTION_KEY } from './dataKeys.js';
@@ -67,5 +68,5 @@ export async function openTestEventStore(databaseUrl: string): Promise<EventStor
     await keyring.close();
     await db.destroy();
   };
-  return new Proxy(store, { get: (target, property) => (property === 'close' ? close : Reflect.get(target, property)) });
+  return overriding(store, { close });
 }
