@@ -22,13 +22,15 @@ const USERS = 1000;
 const eventOf = (n: number) => ({ id: n, userId: (n % USERS) + 1, fields, isExample: false, at: '2026-11-24T10:00:00.000Z' });
 const metadata = { userId: 1, requestId: 'bench', at: '2026-11-24T10:00:00.000Z' };
 
-export async function benchAppend(): Promise<{ writers: number; appendPerS: number; insertPerS: number; ratio: number }[]> {
+export async function benchAppend(): Promise<{ writers: number; appendPerS: number; insertPerS: number; ratio: number; unsealedPerS: number; unsealedRatio: number }[]> {
   const { url, name } = await createDatabase('resumate_bench');
   const pool = new pg.Pool({ connectionString: url, max: 32 });
   pool.on('error', () => undefined); // connections are force-closed when the bench database is dropped
   const db = createKnex(url, { max: 4 });
   const keyring = await new Keyring(db, randomBytes(32), { connectionString: url }).start();
   const store = await createEventStore({ kind: 'postgres' }, url, pino({ level: 'silent' }), { keyring, maxAppendBytes: 1_000_000, poolSize: 32 });
+  // The same store without sealing, to show what sealing costs (reported, not judged).
+  const unsealed = await createEventStore({ kind: 'postgres' }, url, pino({ level: 'silent' }), { maxAppendBytes: 1_000_000, poolSize: 32 });
   let n = 0;
   try {
     await pool.query('CREATE TABLE raw_inserts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
@@ -41,23 +43,31 @@ export async function benchAppend(): Promise<{ writers: number; appendPerS: numb
     const append = () =>
       store.append(`bench-${randomUUID()}`, [{ type: 'JobApplicationCreated', data: eventOf(++n), metadata }], { expectedRevision: 'no_stream' }).then(() => undefined);
 
+    const appendUnsealed = () =>
+      unsealed.append(`bench-${randomUUID()}`, [{ type: 'JobApplicationCreated', data: eventOf(++n), metadata }], { expectedRevision: 'no_stream' }).then(() => undefined);
+
     await throughput(32, 1000, rawInsert); // warm-up
     await throughput(32, 1000, append);
+    await throughput(32, 1000, appendUnsealed);
     const results = [];
     for (const writers of WRITERS) {
       const raw: number[] = [];
       const appends: number[] = [];
+      const unsealedAppends: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         raw.push(await throughput(writers, DURATION_MS, rawInsert));
         appends.push(await throughput(writers, DURATION_MS, append));
+        unsealedAppends.push(await throughput(writers, DURATION_MS, appendUnsealed));
       }
       const appendPerS = median(appends);
       const insertPerS = median(raw);
-      results.push({ writers, appendPerS, insertPerS, ratio: appendPerS / insertPerS });
+      const unsealedPerS = median(unsealedAppends);
+      results.push({ writers, appendPerS, insertPerS, ratio: appendPerS / insertPerS, unsealedPerS, unsealedRatio: unsealedPerS / insertPerS });
     }
     return results;
   } finally {
     await store.close();
+    await unsealed.close();
     await keyring.close();
     await db.destroy();
     await pool.end();
@@ -67,13 +77,14 @@ export async function benchAppend(): Promise<{ writers: number; appendPerS: numb
 
 export async function main(): Promise<boolean> {
   const results = await benchAppend();
-  console.log(`\nbench/append — PostgreSQL event store vs raw INSERT ceiling (median of ${ROUNDS} × ${DURATION_MS} ms)`);
+  console.log(`\nbench/append — PostgreSQL event store as the API builds it (sealed) vs raw INSERT ceiling (median of ${ROUNDS} × ${DURATION_MS} ms)`);
   console.log(
     table(results.map((r) => ({
       writers: r.writers,
       'append events/s': fmt(r.appendPerS),
       'raw INSERT rows/s': fmt(r.insertPerS),
       ratio: fmt(r.ratio, 2),
+      'unsealed events/s (ratio)': `${fmt(r.unsealedPerS)} (${fmt(r.unsealedRatio, 2)})`,
       target: r.writers === 32 ? '≥ 0.60' : '—',
     }))),
   );

@@ -28,6 +28,7 @@ export async function startBenchServer(env: Record<string, string> = {}, { compi
       DATABASE_URL: databaseUrl,
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       SECRET_KEY: 'bench-secret-key-bench-secret-key-bench',
+      DATA_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       ALLOWED_HOSTS: '*',
       DEBUG: 'False',
       PORT: String(port),
