@@ -71,7 +71,7 @@ export async function runList<Row, T>(
   ids.select('id', ids.client.raw(`${spec.rowBytes} as bytes`));
   for (const { column, direction } of list.ordering) ids.orderBy(column, direction);
   ids.orderBy('id', list.ordering[0]?.direction ?? 'desc');
-  if (!list.page) return jsonStream('[', rowsInChunks(base, await chunksOf(ids), toApi), ']');
+  if (!list.page) return jsonStream('[', await firstChunkRead(rowsInChunks(base, await chunksOf(ids), toApi)), ']');
   const { limit, offset } = list.page;
   const [pageIds, [{ count } = { count: 0 }]] = await Promise.all([
     chunksOf(ids.limit(limit).offset(offset)),
@@ -83,7 +83,21 @@ export async function runList<Row, T>(
     next: offset + limit < total ? pageUrl(offset + limit, limit) : null,
     previous: offset > 0 ? pageUrl(Math.max(0, offset - limit), limit) : null,
   };
-  return jsonStream(`${JSON.stringify(head).slice(0, -1)},"results":[`, rowsInChunks(base, pageIds, toApi), ']}');
+  return jsonStream(`${JSON.stringify(head).slice(0, -1)},"results":[`, await firstChunkRead(rowsInChunks(base, pageIds, toApi)), ']}');
+}
+
+/**
+ * The chunks, the first one already read: a database that fails before the answer starts is a
+ * 503 in the error shape, not a body cut after its status (only a list longer than one chunk can
+ * still be cut, once streaming).
+ */
+async function firstChunkRead(chunks: AsyncGenerator<string[]>): Promise<AsyncIterable<string[]>> {
+  const first = await chunks.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* chunks;
+  })();
 }
 
 /** The ids in order, cut into chunks of about LIST_CHUNK_BYTES. */
