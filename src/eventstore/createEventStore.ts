@@ -28,7 +28,12 @@ export async function createEventStore(
   logger: Logger,
   { keyring, maxAppendBytes, poolSize = 20 }: EventStoreLayers = {},
 ): Promise<EventStore> {
-  let store = await createAdapter(config, databaseUrl, logger, poolSize);
+  return layered(await createAdapter(config, databaseUrl, logger, poolSize), { keyring, maxAppendBytes });
+}
+
+/** The layers over an adapter, as createEventStore stacks them (a bench compares two stacks over one adapter). */
+export function layered(adapter: EventStore, { keyring, maxAppendBytes }: Pick<EventStoreLayers, 'keyring' | 'maxAppendBytes'>): EventStore {
+  let store = adapter;
   if (maxAppendBytes !== undefined) store = limitAppendSize(store, maxAppendBytes);
   if (keyring) store = withShredding(store, keyring);
   return versionedEventStore(store);

@@ -72,11 +72,11 @@ async function sealedForm(keyring: Keyring, type: string, data: unknown): Promis
   const state = keyring.cached(personal.subject) ?? (await keyring.load([personal.subject])).get(personal.subject);
   if (state === 'destroyed') {
     const erased = structuredClone(data as Data);
-    erasePlaintext(erased, personal.values.keys());
+    erasePlaintext(erased, personal.paths);
     return erased;
   }
   const key = await keyring.sealingKey(personal.subject);
-  const sealed = sealData(data as Data, personal.subject, personal.values, key);
+  const sealed = sealData(data as Data, personal, key);
   const reopened = structuredClone(sealed);
   openData(reopened, sealedOf(reopened)!, key);
   if (!isDeepStrictEqual(reopened, data)) throw new Error(`Sealing event data of type ${type} would change it; nothing of this batch was written.`);

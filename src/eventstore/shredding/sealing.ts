@@ -28,26 +28,35 @@ export function sealedOf(data: unknown): Sealed | undefined {
     : undefined;
 }
 
+/** The personal values in clear of one event, by dotted path (an event not yet sealed). */
+export interface Personal {
+  subject: string;
+  values: Record<string, unknown>;
+  paths: string[];
+}
+
 /** The subject and personal values in clear in `data` (an event not yet sealed); undefined when it holds none. */
-export function plaintextPersonal(type: string, data: unknown): { subject: string; values: Map<string, unknown> } | undefined {
+export function plaintextPersonal(type: string, data: unknown): Personal | undefined {
   const declared = PERSONAL_FIELDS.get(type);
   if (!declared || !isObject(data) || data[SEALED_KEY] !== undefined) return undefined;
   const subject = declared.subjectOf(data);
   if (subject === undefined) return undefined;
-  const values = new Map<string, unknown>();
+  const values: Record<string, unknown> = {};
+  const paths: string[] = [];
   for (const path of declared.paths) {
     const value = valueAt(data, path);
-    if (value !== undefined) values.set(path, value);
+    if (value === undefined) continue;
+    values[path] = value;
+    paths.push(path);
   }
-  return values.size > 0 ? { subject, values } : undefined;
+  return paths.length > 0 ? { subject, values, paths } : undefined;
 }
 
-/** A copy of `data` (the caller's object is left alone) with `values` taken out and sealed under `key`. */
-export function sealData(data: Data, subject: string, values: ReadonlyMap<string, unknown>, key: Buffer): Data {
-  const copy: Data = { ...data };
-  for (const path of values.keys()) removeAt(copy, path);
-  const box = seal(key, Buffer.from(JSON.stringify(Object.fromEntries(values)), 'utf8'), subject);
-  copy[SEALED_KEY] = { subject, fields: [...values.keys()], box: box.toString('base64') } satisfies Sealed;
+/** A copy of `data` (the caller's object is left alone) with the personal values taken out and sealed under `key`. */
+export function sealData(data: Data, { subject, values, paths }: Personal, key: Buffer): Data {
+  const copy = without(data, paths.map(partsOf), 0);
+  const box = seal(key, Buffer.from(JSON.stringify(values), 'utf8'), subject);
+  copy[SEALED_KEY] = { subject, fields: paths, box: box.toString('base64') } satisfies Sealed;
   return copy;
 }
 
@@ -67,33 +76,51 @@ export function erasePlaintext(data: Data, paths: Iterable<string>): void {
   for (const path of paths) placeAt(data, path, ERASED);
 }
 
+/** Dotted paths come from a fixed list (personalFields.ts): each is split once. */
+const splitPaths = new Map<string, string[]>();
+function partsOf(path: string): string[] {
+  let parts = splitPaths.get(path);
+  if (parts === undefined) splitPaths.set(path, (parts = path.split('.')));
+  return parts;
+}
+
 function valueAt(data: Data, path: string): unknown {
   let at: unknown = data;
-  for (const part of path.split('.')) {
+  for (const part of partsOf(path)) {
     if (!isObject(at)) return undefined;
     at = at[part];
   }
   return at;
 }
 
-/** Removes the field at `path`, copying each object on the way so no shared object changes. */
-function removeAt(data: Data, path: string): void {
-  const parts = path.split('.');
-  let at = data;
-  for (const part of parts.slice(0, -1)) {
-    const next = at[part];
-    if (!isObject(next)) return;
-    at = at[part] = { ...next };
+/**
+ * A copy of `data` without the fields at `paths` (split, matched from `depth`), each object on
+ * the way copied and the caller's left alone. Built key by key rather than copied and then
+ * `delete`d, which would turn every copy into a slow dictionary-mode object.
+ */
+function without(data: Data, paths: readonly string[][], depth: number): Data {
+  const copy: Data = {};
+  for (const key of Object.keys(data)) {
+    let removed = false;
+    let deeper: string[][] | undefined;
+    for (const parts of paths) {
+      if (parts[depth] !== key) continue;
+      if (parts.length === depth + 1) removed = true;
+      else (deeper ??= []).push(parts);
+    }
+    if (removed) continue;
+    const value = data[key];
+    copy[key] = deeper && isObject(value) ? without(value, deeper, depth + 1) : value;
   }
-  delete at[parts[parts.length - 1]!];
+  return copy;
 }
 
 function placeAt(data: Data, path: string, value: unknown): void {
-  const parts = path.split('.');
+  const parts = partsOf(path);
   let at = data;
-  for (const part of parts.slice(0, -1)) {
-    const next = at[part];
-    if (!isObject(next)) at[part] = {};
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i]!;
+    if (!isObject(at[part])) at[part] = {};
     at = at[part] as Data;
   }
   at[parts[parts.length - 1]!] = value;

@@ -23,7 +23,7 @@ export function shreddingEventStore(inner: EventStore, keyring: Keyring): EventS
         continue;
       }
       const key = await keyring.sealingKey(personal.subject);
-      sealed.push({ ...event, data: sealData(event.data as Data, personal.subject, personal.values, key) });
+      sealed.push({ ...event, data: sealData(event.data as Data, personal, key) });
     }
     return sealed;
   }
@@ -78,5 +78,5 @@ function subjectOf(event: DomainEvent): string | undefined {
 }
 
 function presentPaths(event: DomainEvent): string[] {
-  return [...(plaintextPersonal(event.type, event.data)?.values.keys() ?? [])];
+  return plaintextPersonal(event.type, event.data)?.paths ?? [];
 }
