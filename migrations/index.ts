@@ -12,6 +12,7 @@ import * as streamSnapshots from './20261203_02_stream_snapshots.js';
 import * as ownerCounts from './20261203_03_owner_counts.js';
 import * as logIdentity from './20261203_04_log_identity.js';
 import * as dataKeys from './20261203_05_data_keys.js';
+import * as aiUsageByUser from './20261203_06_ai_usage_by_user.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list works
@@ -31,6 +32,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261203_03_owner_counts': ownerCounts,
   '20261203_04_log_identity': logIdentity,
   '20261203_05_data_keys': dataKeys,
+  '20261203_06_ai_usage_by_user': aiUsageByUser,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { aiQuotaStream, type AiQuotaEvent } from '../domain/aiQuota/index.js';
 import { utcDay } from '../domain/aiQuota/day.js';
+import { usageDaysPage } from '../projections/aiUsageByUser.js';
 import { NotAuthenticated } from '../domain/errors.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { jobApplicationHistory, type JobApplicationHistoryEntry } from '../projections/jobApplicationEvents.js';
@@ -13,7 +14,6 @@ import { readResumeHistory, resumeHistoryEntry, type ResumeHistoryEntry } from '
 
 /** Rows or events read per query: what an export holds at a time, however much its owner has. */
 export const EXPORT_PAGE_SIZE = 10;
-const DAY_MS = 86_400_000;
 
 /**
  * Everything one user made, as a tree whose long parts are async iterables of pages: nothing
@@ -56,7 +56,7 @@ export interface ExportDeps {
 export async function exportPersonalData({ db, store, clock }: ExportDeps, userId: number): Promise<PersonalDataExport> {
   const user = await findUserById(db, userId);
   if (!user) throw new NotAuthenticated();
-  const days = { first: utcDay(user.dateJoined), last: utcDay(clock.now().toISOString()) };
+  const days = (): AsyncIterable<string> => generationDays(db, userId, utcDay(clock.now().toISOString()));
   const principal = principalFor(user, ''); // a signed-in user's, whatever the address
   return {
     exported_at: clock.now().toISOString(),
@@ -97,10 +97,24 @@ async function* applicationHistory(db: Knex, userId: number, id: number): AsyncG
 }
 
 
-/** A quota stream per UTC day: every day since the user joined, each read a page at a time. */
-async function* quotaEventPages(store: EventStore, principal: string, days: { first: string; last: string }): AsyncGenerator<{ day: string; events: RecordedEvent<AiQuotaEvent>[] }> {
-  for (let t = Date.parse(days.first); t <= Date.parse(days.last); t += DAY_MS) {
-    const day = new Date(t).toISOString().slice(0, 10);
+/**
+ * The UTC days the user generated on, oldest first, a page at a time from ai_usage_by_user;
+ * today always (a generation of the last moments may not be projected yet).
+ */
+async function* generationDays(db: Knex, userId: number, today: string): AsyncGenerator<string> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await usageDaysPage(db, userId, after, EXPORT_PAGE_SIZE);
+    for (const day of page) if (day < today) yield day;
+    if (page.length < EXPORT_PAGE_SIZE) break;
+    after = page[page.length - 1];
+  }
+  yield today;
+}
+
+/** The quota stream of each of `days`, each read a page at a time. */
+async function* quotaEventPages(store: EventStore, principal: string, days: AsyncIterable<string>): AsyncGenerator<{ day: string; events: RecordedEvent<AiQuotaEvent>[] }> {
+  for await (const day of days) {
     for (let from = 0n; ; from += BigInt(EXPORT_PAGE_SIZE)) {
       const events = await store.readStream<AiQuotaEvent>(aiQuotaStream(principal, day), { fromRevision: from, maxCount: EXPORT_PAGE_SIZE });
       if (events.length > 0) yield { day, events };
@@ -109,8 +123,8 @@ async function* quotaEventPages(store: EventStore, principal: string, days: { fi
   }
 }
 
-async function* aiGenerations(store: EventStore, principal: string, days: { first: string; last: string }): AsyncGenerator<AiGenerationEntry[]> {
-  for await (const { events } of quotaEventPages(store, principal, days)) {
+async function* aiGenerations(store: EventStore, principal: string, days: () => AsyncIterable<string>): AsyncGenerator<AiGenerationEntry[]> {
+  for await (const { events } of quotaEventPages(store, principal, days())) {
     yield events.map(({ type, data }) =>
       type === 'AiQuotaReserved' ? { at: data.at, model: data.model, event: 'reserved' } : { at: data.at, model: data.model, event: 'released', reason: data.reason },
     );
@@ -118,11 +132,11 @@ async function* aiGenerations(store: EventStore, principal: string, days: { firs
 }
 
 /** Counts per model, one day at a time: what it holds is one day's models. */
-async function* quotaUsage(store: EventStore, principal: string, days: { first: string; last: string }): AsyncGenerator<QuotaUse[]> {
+async function* quotaUsage(store: EventStore, principal: string, days: () => AsyncIterable<string>): AsyncGenerator<QuotaUse[]> {
   let day: string | undefined;
   let counts = new Map<string, QuotaUse>();
   const flush = () => [...counts.values()].map((c) => ({ ...c, used: c.used - c.given_back }));
-  for await (const page of quotaEventPages(store, principal, days)) {
+  for await (const page of quotaEventPages(store, principal, days())) {
     if (page.day !== day && counts.size > 0) yield flush();
     if (page.day !== day) counts = new Map();
     day = page.day;

@@ -1,4 +1,5 @@
 import { aiModelsProjection } from './aiModels.js';
+import { aiUsageByUserProjection } from './aiUsageByUser.js';
 import { aiUsageDailyProjection } from './aiUsageDaily.js';
 import { jobApplicationEventsProjection } from './jobApplicationEvents.js';
 import { jobApplicationsProjection } from './jobApplications.js';
@@ -14,4 +15,5 @@ export const allProjections: readonly Projection[] = [
   anyProjection(jobApplicationEventsProjection),
   anyProjection(aiModelsProjection),
   anyProjection(aiUsageDailyProjection),
+  anyProjection(aiUsageByUserProjection),
 ];

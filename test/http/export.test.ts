@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { expect } from 'chai';
+import { aiQuotaStream, userPrincipal } from '../../src/domain/aiQuota/index.js';
 import { EXPORT_PAGE_SIZE } from '../../src/history/personalDataExport.js';
 import { openApiPath } from '../../src/http/openapi/document.js';
 import { requireRedis } from '../support/redis.js';
@@ -87,6 +88,21 @@ describe('GET /api/auth/me/export/', function () {
     const validate = ajv.compile({ $ref: at });
     const { body } = await alice.get(PATH);
     expect(validate(body), ajv.errorsText(validate.errors)).to.equal(true);
+  });
+
+  it('finds the days the user generated on from ai_usage_by_user, however long before the account was made (not one stream per day since joining)', async () => {
+    const dave = await api.newUser();
+    const { store, projections } = api.server.infrastructure;
+    const longAgo = '2020-02-29';
+    const appended = await store.append(
+      aiQuotaStream(userPrincipal(dave.id), longAgo),
+      [{ type: 'AiQuotaReserved', data: { slot: 'old', model: 'resumate offline', day: longAgo, at: `${longAgo}T12:00:00.000Z` }, metadata: { userId: dave.id, at: `${longAgo}T12:00:00.000Z` } }],
+      { expectedRevision: 'no_stream' },
+    );
+    await projections.waitFor(['ai_usage_by_user'], appended.position, 10_000);
+    const body = await created(dave.get<Export>(PATH));
+    expect(body.quota_usage).to.deep.equal([{ day: longAgo, model: 'resumate offline', used: 1, given_back: 0 }]);
+    expect(body.ai_generations).to.deep.equal([{ at: `${longAgo}T12:00:00.000Z`, model: 'resumate offline', event: 'reserved' }]);
   });
 
   it('is refused without a valid bearer token (401 in the API shape)', async () => {
