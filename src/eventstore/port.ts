@@ -81,6 +81,12 @@ export interface SubscribeOptions {
    * events of these types only (and on its slow poll); it still delivers every event.
    */
   wakeOn?: readonly string[];
+  /**
+   * The event types whose data this subscriber reads. Every event is still delivered (its
+   * position moves the subscriber on), but the others' data may come as stored: a layer then
+   * skips the work it does per event's data (opening sealed personal fields, for one).
+   */
+  readsDataOf?: readonly string[];
 }
 
 export interface EventStore {

@@ -185,7 +185,13 @@ export class ProjectionRunner {
 
   private async project(writer: BatchWriter, connection: pg.Client, from: Position, signal: AbortSignal): Promise<void> {
     const { store } = this.deps;
-    const subscription = store.subscribe({ fromPosition: from, signal, maxBatchSize: this.deps.maxBatchSize, wakeOn: this.projection.handles });
+    const subscription = store.subscribe({
+      fromPosition: from,
+      signal,
+      maxBatchSize: this.deps.maxBatchSize,
+      wakeOn: this.projection.handles,
+      readsDataOf: this.projection.handles,
+    });
     const batches = subscription[Symbol.asyncIterator]();
     const readAhead = () => {
       const next = batches.next();

@@ -67,6 +67,26 @@ describe('crypto-shredding event store', function () {
     expect(log[0]!.data).to.deep.equal(event.data);
   });
 
+  it('a subscriber gets every event, and only those of the types it reads opened (the rest as stored)', async () => {
+    const userId = nextId++;
+    const before = await store.headPosition();
+    const resume = resumeCreated(userId);
+    const update = applicationUpdated(userId);
+    await store.append(`resume-${nextId++}`, [resume], { expectedRevision: 'no_stream' });
+    await store.append(`jobApplication-${nextId++}`, [update], { expectedRevision: 'no_stream' });
+    const controller = new AbortController();
+    const seen: { type: string; data: Record<string, unknown> }[] = [];
+    for await (const batch of store.subscribe({ fromPosition: before, signal: controller.signal, readsDataOf: ['JobApplicationUpdated'] })) {
+      seen.push(...batch.filter((e) => (e.data as { userId?: number }).userId === userId).map((e) => ({ type: e.type, data: e.data as Record<string, unknown> })));
+      if (seen.length >= 2) break;
+    }
+    controller.abort();
+    expect(seen.map((e) => e.type)).to.deep.equal(['ResumeCreated', 'JobApplicationUpdated']);
+    expect(seen[1]!.data).to.deep.equal(update.data);
+    expect(seen[0]!.data).to.have.property('$personal');
+    expect(JSON.stringify(seen[0]!.data)).to.not.include('Secret content');
+  });
+
   it('after the key is destroyed: personal fields read as [erased], facts as written, and new writes for the subject are refused', async () => {
     const userId = nextId++;
     const resumes = `resume-${nextId++}`;

@@ -43,14 +43,18 @@ export function shreddingEventStore(inner: EventStore, keyring: Keyring): EventS
       return openAll(keyring, await inner.readLog(options));
     },
     async *subscribe(options) {
-      for await (const batch of inner.subscribe(options)) yield await openAll(keyring, batch);
+      const reads = options.readsDataOf ? new Set(options.readsDataOf) : undefined;
+      for await (const batch of inner.subscribe(options)) yield await openAll(keyring, batch, reads);
     },
   });
 }
 
-/** Opens every event of a batch in place, loading the keys not in memory in one query. */
-export async function openAll<T extends DomainEvent>(keyring: Keyring, events: T[]): Promise<T[]> {
-  const subjects = events.map(subjectOf);
+/**
+ * Opens every event of a batch in place (of the `types` read, when given: the others stay as
+ * stored), loading the keys not in memory in one query.
+ */
+export async function openAll<T extends DomainEvent>(keyring: Keyring, events: T[], types?: ReadonlySet<string>): Promise<T[]> {
+  const subjects = events.map((event) => (types === undefined || types.has(event.type) ? subjectOf(event) : undefined));
   const missing = new Set<string>();
   for (const [i, subject] of subjects.entries()) {
     if (subject === undefined) continue;
