@@ -51,6 +51,7 @@ describe('crypto-shredding event store', function () {
     const event = resumeCreated(userId);
     const original = structuredClone(event);
     const stream = `resume-${nextId++}`;
+    const before = await store.headPosition();
     await store.append(stream, [event], { expectedRevision: 'no_stream' });
     expect(event).to.deep.equal(original);
 
@@ -61,10 +62,10 @@ describe('crypto-shredding event store', function () {
 
     const [read] = await store.readStream(stream);
     expect(read!.data).to.deep.equal(event.data);
-    const all = await store.readAll({ fromPosition: read!.position.replace(/.$/, (c) => String.fromCharCode(c.charCodeAt(0) - 1)), limit: 1 });
-    expect(all[0]!.data).to.deep.equal(event.data);
-    const log = await store.readLog({ fromPosition: all[0]!.position.replace(/.$/, (c) => String.fromCharCode(c.charCodeAt(0) - 1)), limit: 1 });
-    expect(log[0]!.data).to.deep.equal(event.data);
+    const all = await store.readAll({ fromPosition: before, limit: 100 });
+    expect(all.find((e) => e.streamId === stream)!.data).to.deep.equal(event.data);
+    const log = await store.readLog({ fromPosition: before, limit: 100 });
+    expect(log.find((e) => e.streamId === stream)!.data).to.deep.equal(event.data);
   });
 
   it('a subscriber gets every event, and only those of the types it reads opened (the rest as stored)', async () => {
