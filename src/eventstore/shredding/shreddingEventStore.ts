@@ -51,21 +51,23 @@ export function shreddingEventStore(inner: EventStore, keyring: Keyring): EventS
 
 /**
  * Opens every event of a batch in place (of the `types` read, when given: the others stay as
- * stored), loading the keys not in memory in one query.
+ * stored), looking each subject up once per batch and loading the keys not in memory in one query.
  */
 export async function openAll<T extends DomainEvent>(keyring: Keyring, events: T[], types?: ReadonlySet<string>): Promise<T[]> {
   const subjects = events.map((event) => (types === undefined || types.has(event.type) ? subjectOf(event) : undefined));
+  const states = new Map<string, KeyState | undefined>();
   const missing = new Set<string>();
   for (const [i, subject] of subjects.entries()) {
     if (subject === undefined) continue;
-    const state = keyring.cached(subject);
+    if (!states.has(subject)) states.set(subject, keyring.cached(subject));
+    const state = states.get(subject);
     if (state === undefined || (state === 'absent' && sealedOf(events[i]!.data))) missing.add(subject);
   }
-  const loaded = missing.size > 0 ? await keyring.load([...missing]) : undefined;
+  if (missing.size > 0) for (const [subject, state] of await keyring.load([...missing])) states.set(subject, state);
   for (const [i, subject] of subjects.entries()) {
     if (subject === undefined) continue;
     const event = events[i]!;
-    const state: KeyState = loaded?.get(subject) ?? keyring.cached(subject) ?? 'absent';
+    const state: KeyState = states.get(subject) ?? 'absent';
     const sealed = sealedOf(event.data);
     if (sealed) openData(event.data as Data, sealed, state instanceof Buffer ? state : null);
     else if (state === 'destroyed') erasePlaintext(event.data as Data, presentPaths(event));
