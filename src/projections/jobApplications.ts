@@ -15,10 +15,20 @@ import type { Projection } from './projection.js';
 /** Emitted by the resumes aggregate; an application that used the resume keeps no dangling id (Django's SET_NULL). */
 type ResumeDeleted = { type: 'ResumeDeleted'; data: { id: number; userId: number; at: string } };
 
-/** Only the fields `source` sets, in the API's order: no other key reaches the table or a response. */
-function fieldsIn<T extends JobApplicationChanges>(source: T): T {
-  return Object.fromEntries(JOB_APPLICATION_FIELD_NAMES.filter((f) => source[f] !== undefined).map((f) => [f, source[f]])) as T;
+/**
+ * Copies into `target`, in the API's order, each field `source` sets: no other key reaches the
+ * table or a response. A plain loop: a list runs it for every row it renders.
+ */
+function copyFields<T extends object>(source: Partial<Record<keyof JobApplicationFields, unknown>>, target: T): T {
+  const into = target as Record<string, unknown>;
+  for (const field of JOB_APPLICATION_FIELD_NAMES) {
+    const value = source[field];
+    if (value !== undefined) into[field] = value;
+  }
+  return target;
 }
+
+const fieldsIn = <T extends JobApplicationChanges>(source: T): T => copyFields(source, {}) as T;
 
 /** What the storage cap reads: how many applications a user keeps that are not soft-deleted. */
 const active = (userId: number, n: number) => ({ kind: 'add' as const, table: 'job_application_owner_counts', key: { user_id: userId }, add: { active: n } });
@@ -86,35 +96,33 @@ export interface JobApplicationView extends JobApplicationFields {
 const isoDay = (d: Date): string =>
   `${String(d.getFullYear()).padStart(4, '0')}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
-/** An application as the API shows it: one builder, for a row read back and for an application just created. */
-export const jobApplicationView = (a: {
+interface ApplicationFacts {
   id: number;
   userId: number;
-  fields: JobApplicationFields;
   isDeleted: boolean;
   isExample: boolean;
   createdAt: string;
   updatedAt: string;
-}): JobApplicationView => ({
-  id: a.id,
-  user: a.userId,
-  ...fieldsIn(a.fields),
-  is_deleted: a.isDeleted,
-  is_example: a.isExample,
-  created_at: a.createdAt,
-  updated_at: a.updatedAt,
-});
+}
 
-export const toJobApplicationView = (row: JobApplicationRow): JobApplicationView =>
-  jobApplicationView({
-    id: row.id,
-    userId: row.user_id,
-    fields: { ...row, date_applied: row.date_applied && isoDay(row.date_applied) },
-    isDeleted: row.is_deleted,
-    isExample: row.is_example,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  });
+/** An application as the API shows it: one builder, for a row read back and for an application just created. */
+export const jobApplicationView = (a: ApplicationFacts & { fields: JobApplicationFields }): JobApplicationView => viewOf(a, a.fields);
+
+export const toJobApplicationView = (row: JobApplicationRow): JobApplicationView => {
+  const view = viewOf({ id: row.id, userId: row.user_id, isDeleted: row.is_deleted, isExample: row.is_example, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() }, row);
+  view.date_applied = row.date_applied && isoDay(row.date_applied);
+  return view;
+};
+
+/** Built key by key in the API's order (a list renders one per row), the fields read from `fields` as they are. */
+function viewOf(a: ApplicationFacts, fields: Partial<Record<keyof JobApplicationFields, unknown>>): JobApplicationView {
+  const view = copyFields(fields, { id: a.id, user: a.userId }) as JobApplicationView;
+  view.is_deleted = a.isDeleted;
+  view.is_example = a.isExample;
+  view.created_at = a.createdAt;
+  view.updated_at = a.updatedAt;
+  return view;
+}
 
 const ownActive = (db: Knex, userId: number) => db('job_applications').where({ user_id: userId, is_deleted: false });
 
