@@ -10,6 +10,23 @@ import { eventStoreEnv } from './eventStore.js';
 import { redisUrl } from './redis.js';
 import { TEST_DATA_KEY_ENCRYPTION_KEY } from './dataKeys.js';
 
+/** A Redis key namespace of this test's own, removed with deleteKeys. */
+export const newKeyPrefix = (): string => `test:${randomBytes(6).toString('hex')}:`;
+
+/** What every test server or infrastructure runs with: this run's database, its own Redis keys, the test keys, no log. */
+export function testInfrastructureEnv(databaseUrl: string, keyPrefix: string): Record<string, string | undefined> {
+  return {
+    DATABASE_URL: databaseUrl,
+    ...eventStoreEnv(databaseUrl),
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: keyPrefix,
+    SECRET_KEY: TEST_SECRET_KEY,
+    DATA_KEY_ENCRYPTION_KEY: TEST_DATA_KEY_ENCRYPTION_KEY,
+    ALLOWED_HOSTS: '*',
+    LOG_LEVEL: 'silent',
+  };
+}
+
 export interface Response<T = unknown> {
   status: number;
   headers: Headers;
@@ -53,19 +70,11 @@ export async function startTestApi(
   overrides: Partial<Config> = {},
   options: { clock?: Clock; logger?: Logger; hasher?: PasswordHasher } = {},
 ): Promise<TestApi> {
-  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
-  const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
+  const keyPrefix = newKeyPrefix();
   const config: Config = {
     ...loadConfig({
-      DATABASE_URL: databaseUrl,
-      ...eventStoreEnv(databaseUrl),
-      REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: keyPrefix,
-      SECRET_KEY: TEST_SECRET_KEY,
-      DATA_KEY_ENCRYPTION_KEY: TEST_DATA_KEY_ENCRYPTION_KEY,
-      ALLOWED_HOSTS: '*',
+      ...testInfrastructureEnv(env.DATABASE_URL ?? testDatabaseUrl(), keyPrefix),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
       BCRYPT_ROUNDS: '4',
       THROTTLE_REGISTRATIONS_PER_IP: '1000000',
       THROTTLE_LOGIN_FAILURES_PER_IP: '1000000',

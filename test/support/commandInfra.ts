@@ -1,14 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { Clock, CommandDeps } from '../../src/commands/deps.js';
 import type { CommandContext } from '../../src/domain/decider.js';
 import { loadConfig } from '../../src/config.js';
 import { commandDeps, startInfrastructure, type Infrastructure } from '../../src/server.js';
-import { deleteKeys, TEST_SECRET_KEY } from './api.js';
-import { TEST_DATA_KEY_ENCRYPTION_KEY } from './dataKeys.js';
-import { eventStoreEnv } from './eventStore.js';
+import { deleteKeys, newKeyPrefix, testInfrastructureEnv } from './api.js';
 import { testDatabaseUrl } from './db.js';
-import { redisUrl } from './redis.js';
 
 export interface CommandInfra {
   infra: Infrastructure;
@@ -23,18 +19,8 @@ export interface CommandInfra {
  * prefix) without the HTTP server: for use cases called as functions.
  */
 export async function startCommandInfra(clock: Clock = { now: () => new Date() }): Promise<CommandInfra> {
-  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
-  const databaseUrl = testDatabaseUrl();
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    ...eventStoreEnv(databaseUrl),
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: keyPrefix,
-    SECRET_KEY: TEST_SECRET_KEY,
-    DATA_KEY_ENCRYPTION_KEY: TEST_DATA_KEY_ENCRYPTION_KEY,
-    ALLOWED_HOSTS: '*',
-    LOG_LEVEL: 'silent',
-  });
+  const keyPrefix = newKeyPrefix();
+  const config = loadConfig(testInfrastructureEnv(testDatabaseUrl(), keyPrefix));
   const infra = await startInfrastructure(config, pino({ level: 'silent' }), { runProjectors: true });
   return {
     infra,
