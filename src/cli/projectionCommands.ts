@@ -48,7 +48,7 @@ export function registerProjectionCommands(program: Command): void {
     .argument('[name...]', `read models to rebuild: ${names.join(', ')}`)
     .option('--all', 'rebuild every read model')
     .option('--json', 'print a JSON summary instead of progress')
-    .option('--batch-size <n>', 'events read and applied per round trip (default 1000)', positiveInteger)
+    .option('--batch-size <n>', 'events read and applied per round trip (default 2000)', positiveInteger)
     .action(async (requested: string[], options: RebuildCommandOptions, command: Command) => {
       const unknown = requested.filter((name) => !names.includes(name));
       if (unknown.length > 0) command.error(`Unknown read model(s): ${unknown.join(', ')}. Read models: ${names.join(', ')}`, { exitCode: 2 });

@@ -48,11 +48,13 @@ export class RebuildInProgress extends Error {
 
 const REBUILD_LOCK = 'resumate:rebuild';
 /**
- * Small on purpose: in a realistic log most patches name rows of earlier batches anyway, and a
- * batch that outlives a young-generation GC is promoted, which cost more GC time and ~35 MB of
- * peak RSS at 5,000 (measured on 1,000,000 events) for no speed-up.
+ * Events read and applied per round trip. Larger batches merge more of a row's changes in
+ * memory (a row created and patched in one batch is one insert) and send fewer statements:
+ * at 1,000,000 sealed events, 2,000 took PostgreSQL 17 % less CPU than 1,000 (31 s against
+ * 37.5 s) for 15 MB more peak RSS (273 MB); 4,000 saved 20 % for 283 MB, too near the 300 MB
+ * bound for what it adds.
  */
-const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_BATCH_SIZE = 2000;
 /** PostgreSQL's deadlock_detected and lock_not_available: the swap is retried from the top. */
 const RETRIABLE = new Set(['40P01', '55P03']);
 const SWAP_ATTEMPTS = 5;
