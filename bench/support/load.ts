@@ -37,14 +37,14 @@ export async function load(options: {
 }
 
 /**
- * Alternates `ceiling` and `subject` for `rounds` rounds, each first in turn, so both see
- * the same machine state, and keeps the round with the median ratio (two cores are shared with the load
- * generator, so single runs are noisy).
+ * Alternates `ceiling` and `subject` for `rounds` rounds, so both see the same machine state,
+ * and keeps the round with the median ratio (two cores are shared with the load generator, so
+ * single runs are noisy). Each goes first in turn: neither always runs right after the other
+ * and inherits its checkpoint or autovacuum.
  */
 export async function alternate(rounds: number, ceiling: () => Promise<LoadResult>, subject: () => Promise<LoadResult>): Promise<{ ceiling: LoadResult; subject: LoadResult }> {
   const runs: { ceiling: LoadResult; subject: LoadResult; ratio: number }[] = [];
   for (let i = 0; i < rounds; i++) {
-    // Each goes first in turn, so neither always runs right after the other (and inherits its checkpoint or autovacuum).
     let c: LoadResult;
     let s: LoadResult;
     if (i % 2 === 0) {
