@@ -5,7 +5,6 @@ import { START, type EventStore, type Position, type RecordedEvent } from '../ev
 import { announceCheckpoint, ensureCheckpoints } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import { BatchWriter } from './writer/batchWriter.js';
-import { loadColumnTypes, type ColumnTypes } from './writer/columnTypes.js';
 import { createShadowTable, dropLeftovers, finishLoadStatements, indexesNeededFor, rebuildTableOf, swapIn, type ShadowTable } from './rebuildTables.js';
 
 export interface RebuildDeps {
@@ -129,21 +128,17 @@ async function load(deps: RebuildDeps, options: RebuildOptions, shadows: Readonl
   const { store, connectionString } = deps;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   let total = await store.countAfter(START);
-  const clients: pg.Client[] = [];
   const writers: Writer[] = [];
   try {
-    let columnTypes: ColumnTypes | undefined;
     for (const projection of options.projections) {
       const client = new pg.Client({ connectionString, pipeline: true });
       client.on('error', () => undefined);
-      clients.push(client);
+      const tables = shadows.get(projection.name) ?? [];
+      const lookups = (table: string, column: string) => tables.filter((t) => t.rebuild === table).flatMap((t) => indexesNeededFor(t, column));
+      writers.push({ projection, handles: new Set(projection.handles), client, writer: new BatchWriter(client, { tableName: rebuildTableOf, lookingUpBy: lookups }) });
       await client.connect();
       // Losing the last batches in a crash costs nothing: an interrupted rebuild starts over.
       await client.query('SET synchronous_commit = off');
-      const tables = shadows.get(projection.name) ?? [];
-      const lookups = (table: string, column: string) => tables.filter((t) => t.rebuild === table).flatMap((t) => indexesNeededFor(t, column));
-      columnTypes ??= await loadColumnTypes(client);
-      writers.push({ projection, handles: new Set(projection.handles), client, writer: await BatchWriter.open(client, { tableName: rebuildTableOf, lookingUpBy: lookups, columnTypes }) });
     }
     let position = START;
     let done = 0;
@@ -177,7 +172,7 @@ async function load(deps: RebuildDeps, options: RebuildOptions, shadows: Readonl
     }));
     return { position, events: done };
   } finally {
-    for (const client of clients) await client.end().catch(() => undefined);
+    for (const w of writers) await w.client.end().catch(() => undefined);
   }
 }
 
@@ -205,7 +200,7 @@ async function swap(
       [projection.name],
     );
     let position = loaded;
-    const writer = await BatchWriter.open(client, { tableName: rebuildTableOf });
+    const writer = new BatchWriter(client, { tableName: rebuildTableOf });
     for (;;) {
       const tail: RecordedEvent[] = await store.readAll({ fromPosition: position, limit: batchSize });
       if (tail.length === 0) break;

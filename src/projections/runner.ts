@@ -147,7 +147,7 @@ export class ProjectionRunner {
     signal.addEventListener('abort', stopReading, { once: true });
     if (signal.aborted) stopReading(); // stopped while the checkpoint was being read
     try {
-      await this.project(await BatchWriter.open(connection), connection, persisted, reading.signal);
+      await this.project(new BatchWriter(connection), connection, persisted, reading.signal);
     } finally {
       stopReading();
       signal.removeEventListener('abort', stopReading);

@@ -103,7 +103,7 @@ describe('hostile text through the projectors', function () {
     expect(await storedRows()).to.deep.equal(live);
 
     const sent = [...texts, ...rebuiltTexts];
-    expect(sent.some((t) => t.includes('json_array_elements_text'))).to.equal(true); // the projectors' writes were seen
+    expect(sent.some((t) => t.includes('json_populate_recordset'))).to.equal(true); // the projectors' writes were seen
     expect(rebuiltTexts.some((t) => t.startsWith('INSERT INTO "resumes__rebuild"'))).to.equal(true); // and the rebuild's load
     expect(sent.filter((t) => t.includes(marker) || t.includes('$rows0$'))).to.deep.equal([]);
     expect(Math.max(...sent.map((t) => t.length))).to.be.below(4096);

@@ -63,7 +63,7 @@ async function project(client: pg.Client, projection: Projection, batches: reado
   const id = (name: string) => client.escapeIdentifier(name);
   try {
     for (const t of projection.tables) await client.query(`CREATE TABLE ${id(copyOf(t))} (LIKE ${id(t)} INCLUDING ALL)`);
-    const writer = await BatchWriter.open(client, { tableName: copyOf });
+    const writer = new BatchWriter(client, { tableName: copyOf });
     for (const batch of batches) {
       writer.statement('BEGIN');
       writer.apply(projection, batch);

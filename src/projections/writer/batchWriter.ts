@@ -2,7 +2,6 @@ import type pg from 'pg';
 import type { LogEvent } from '../../eventstore/port.js';
 import type { Projection } from '../projection.js';
 import { applyBatch } from './applyBatch.js';
-import { loadColumnTypes, type ColumnTypes } from './columnTypes.js';
 import type { FlushTarget } from './pendingChanges.js';
 import type { Statement } from './statements.js';
 
@@ -11,8 +10,6 @@ export interface BatchWriterOptions {
   tableName?(table: string): string;
   /** Statements that must run before rows of a physical table are looked up by a column other than its key. */
   lookingUpBy?(table: string, column: string): readonly string[];
-  /** The schema's column types when the caller has read them already (see BatchWriter.open). */
-  columnTypes?: ColumnTypes;
 }
 
 /**
@@ -26,17 +23,11 @@ export class BatchWriter {
   private readonly target: FlushTarget;
   private inFlight: Promise<unknown> = Promise.resolve();
 
-  private constructor(
+  constructor(
     private readonly client: pg.Client,
-    { tableName = (table) => table, lookingUpBy }: BatchWriterOptions,
-    columnTypes: ColumnTypes,
+    { tableName = (table) => table, lookingUpBy }: BatchWriterOptions = {},
   ) {
-    this.target = { tableName, lookingUpBy, columnTypes, steps: [] };
-  }
-
-  /** A writer on `client`, which reads the schema's column types first unless `options` has them; the tables it writes must exist. */
-  static async open(client: pg.Client, options: BatchWriterOptions = {}): Promise<BatchWriter> {
-    return new BatchWriter(client, options, options.columnTypes ?? (await loadColumnTypes(client)));
+    this.target = { tableName, lookingUpBy, steps: [] };
   }
 
   /** Records a batch of one read model's events. */

@@ -1,5 +1,4 @@
 import type { Reference, Row, RowInsert, RowPatch } from '../projection.js';
-import type { ColumnTypes } from './columnTypes.js';
 import { addStatements, clearStatement, deleteStatements, deleteWhereStatement, goneStatement, insertStatements, setStatements, type Counters, type Statement } from './statements.js';
 
 /** Where a flush's statements go, and how the tables are named there. */
@@ -8,8 +7,6 @@ export interface FlushTarget {
   tableName(table: string): string;
   /** Statements to run before rows of a physical table are looked up by `column` other than by key. */
   lookingUpBy?(table: string, column: string): readonly string[];
-  /** The type of each column of the physical tables, which the statements cast their parameters to. */
-  columnTypes: ColumnTypes;
   steps: Statement[];
 }
 
@@ -123,21 +120,20 @@ export class PendingChanges {
    */
   flush(target: FlushTarget): void {
     const written = new Map<Reference, unknown[]>();
-    const types = target.columnTypes;
     for (const [table, changes] of this.tables) {
       if (changes.empty) continue;
       const name = target.tableName(table);
       for (const [column, values] of changes.clears) {
         applyClears(changes, column, values);
-        target.steps.push(...lookups(target, name, column), clearStatement(types, name, column, [...values.keys()]));
+        target.steps.push(...lookups(target, name, column), clearStatement(name, column, [...values.keys()]));
       }
       for (const [column, values] of changes.deleteWheres) {
-        target.steps.push(...lookups(target, name, column), deleteWhereStatement(types, name, column, [...values]));
+        target.steps.push(...lookups(target, name, column), deleteWhereStatement(name, column, [...values]));
       }
-      target.steps.push(...deleteStatements(types, name, [...changes.deletes.values()]));
-      target.steps.push(...setStatements(types, name, [...changes.sets.values()]));
-      target.steps.push(...insertStatements(types, name, [...changes.inserts.values()]));
-      target.steps.push(...addStatements(types, name, [...changes.adds.values()]));
+      target.steps.push(...deleteStatements(name, [...changes.deletes.values()]));
+      target.steps.push(...setStatements(name, [...changes.sets.values()]));
+      target.steps.push(...insertStatements(name, [...changes.inserts.values()]));
+      target.steps.push(...addStatements(name, [...changes.adds.values()]));
       for (const reference of this.references) {
         if (reference.table === table) written.set(reference, valuesWritten(changes, reference.column));
       }
@@ -146,7 +142,7 @@ export class PendingChanges {
       if (values.length === 0) continue;
       const name = target.tableName(reference.table);
       const gone = { table: target.tableName(reference.gone.table), column: reference.gone.column };
-      target.steps.push(...lookups(target, name, reference.column), goneStatement(types, name, reference.column, gone, values));
+      target.steps.push(...lookups(target, name, reference.column), goneStatement(name, reference.column, gone, values));
     }
     this.tables.clear();
   }
