@@ -17,7 +17,24 @@ export type Counters = Record<string, number>;
 
 const id = (identifier: string): string => pg.escapeIdentifier(identifier);
 const list = (columns: readonly string[], prefix = ''): string => columns.map((c) => prefix + id(c)).join(', ');
-const rowsOf = (table: string): string => `json_populate_recordset(NULL::${id(table)}, $1) AS v`;
+/**
+ * The rows of parameter $1, a JSON array of objects. A row holding an object (a jsonb column's
+ * value) is read by `jsonb_populate_recordset`: `json_populate_recordset` takes ~21 µs of
+ * PostgreSQL CPU for such a row against ~8 µs (measured on job_application_events rows), while
+ * for flat rows it is the faster of the two (~8 µs against ~13 µs); for a one-row statement
+ * they cost the same.
+ */
+const rowsOf = (table: string, nested = false): string =>
+  nested ? `jsonb_populate_recordset(NULL::${id(table)}, $1::jsonb) AS v` : `json_populate_recordset(NULL::${id(table)}, $1) AS v`;
+
+/** Whether a row holds an object or array value (the first row stands for its group: the same table and columns). */
+const holdsObject = (row: Row): boolean => {
+  for (const column in row) {
+    const value = row[column];
+    if (typeof value === 'object' && value !== null) return true;
+  }
+  return false;
+};
 const matches = (columns: readonly string[]): string => columns.map((c) => `t.${id(c)} = v.${id(c)}`).join(' AND ');
 
 /**
@@ -104,7 +121,7 @@ export function setStatements(table: string, sets: readonly { key: Row; set: Row
     if (assigned.length === 0) return [];
     return [
       {
-        text: `UPDATE ${id(table)} AS t SET ${assigned.map((c) => `${id(c)} = v.${id(c)}`).join(', ')} FROM ${rowsOf(table)} WHERE ${matches(keys)}`,
+        text: `UPDATE ${id(table)} AS t SET ${assigned.map((c) => `${id(c)} = v.${id(c)}`).join(', ')} FROM ${rowsOf(table, holdsObject(items[0]!.set))} WHERE ${matches(keys)}`,
         values: [JSON.stringify(items.map((s) => ({ ...s.set, ...s.key })))],
       },
     ];
@@ -125,7 +142,7 @@ export function insertStatements(table: string, inserts: readonly { row: Row; co
   return groups.map(({ columns, items }) => {
     const [conflict, written] = splitAt(columns);
     return {
-      text: `INSERT INTO ${id(table)} (${list(written)}) SELECT ${list(written)} FROM ${rowsOf(table)} ON CONFLICT (${list(conflict)}) DO NOTHING`,
+      text: `INSERT INTO ${id(table)} (${list(written)}) SELECT ${list(written)} FROM ${rowsOf(table, holdsObject(items[0]!.row))} ON CONFLICT (${list(conflict)}) DO NOTHING`,
       values: [JSON.stringify(items.map((p) => p.row))],
     };
   });
